@@ -1,0 +1,164 @@
+using System.Data.Common;
+using Cordial.Bot.Conversations;
+
+namespace Cordial.Storage.Sql;
+
+/// <summary>
+/// Message nodes and reset points in SQLite or PostgreSQL, through plain ADO.NET. Both dialects accept the same
+/// statements (named @parameters, INSERT … ON CONFLICT … DO UPDATE); only the DDL types differ.
+/// </summary>
+/// <remarks>Thread-safe: every call takes its own pooled connection from the <see cref="DbDataSource"/>, which the caller owns.</remarks>
+public sealed class SqlMessageNodeStore : IMessageNodeStore
+{
+    private const string NodeColumns = "id, channel_id, guild_id, author_id, author_name, role, text, parent_id, images, warnings, model, created_at";
+
+    private readonly DbDataSource _dataSource;
+    private readonly SqlDialect _dialect;
+
+    public SqlMessageNodeStore(DbDataSource dataSource, SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(dialect);
+        _dataSource = dataSource;
+        _dialect = dialect;
+    }
+
+    /// <summary>Creates the tables when they do not exist. Idempotent.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var big = _dialect.BigInteger;
+        await using var command = _dataSource.CreateCommand($"""
+            CREATE TABLE IF NOT EXISTS message_nodes (
+                id {big} PRIMARY KEY,
+                channel_id {big} NOT NULL,
+                guild_id {big} NULL,
+                author_id {big} NOT NULL,
+                author_name TEXT NOT NULL,
+                role INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                parent_id {big} NULL,
+                images TEXT NULL,
+                warnings TEXT NULL,
+                model TEXT NULL,
+                created_at {big} NOT NULL);
+            CREATE INDEX IF NOT EXISTS message_nodes_created_at ON message_nodes (created_at);
+            CREATE TABLE IF NOT EXISTS conversation_resets (
+                channel_id {big} NOT NULL,
+                user_id {big} NOT NULL,
+                message_id {big} NOT NULL,
+                PRIMARY KEY (channel_id, user_id));
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {NodeColumns} FROM message_nodes WHERE id = @id");
+        Add(command, "id", (long)messageId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadNode(reader) : null;
+    }
+
+    public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)
+    {
+        if (nodes.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var node in nodes)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                INSERT INTO message_nodes ({NodeColumns})
+                VALUES (@id, @channel_id, @guild_id, @author_id, @author_name, @role, @text, @parent_id, @images, @warnings, @model, @created_at)
+                ON CONFLICT (id) DO UPDATE SET
+                    channel_id = excluded.channel_id, guild_id = excluded.guild_id, author_id = excluded.author_id,
+                    author_name = excluded.author_name, role = excluded.role, text = excluded.text, parent_id = excluded.parent_id,
+                    images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at
+                """;
+            Add(command, "id", (long)node.Id);
+            Add(command, "channel_id", (long)node.ChannelId);
+            Add(command, "guild_id", node.GuildId is { } g ? (long)g : null);
+            Add(command, "author_id", (long)node.AuthorId);
+            Add(command, "author_name", node.AuthorName);
+            Add(command, "role", (int)node.Role);
+            Add(command, "text", node.Text);
+            Add(command, "parent_id", node.ParentId is { } p ? (long)p : null);
+            Add(command, "images", Join(node.ImageUrls));
+            Add(command, "warnings", Join(node.Warnings));
+            Add(command, "model", node.Model);
+            Add(command, "created_at", node.CreatedAt.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(ulong messageId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM message_nodes WHERE id = @id");
+        Add(command, "id", (long)messageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SetResetAsync(ulong channelId, ulong userId, ulong messageId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO conversation_resets (channel_id, user_id, message_id) VALUES (@channel_id, @user_id, @message_id)
+            ON CONFLICT (channel_id, user_id) DO UPDATE SET message_id = excluded.message_id
+            """);
+        Add(command, "channel_id", (long)channelId);
+        Add(command, "user_id", (long)userId);
+        Add(command, "message_id", (long)messageId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<ulong> GetResetAsync(ulong channelId, ulong userId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT message_id FROM conversation_resets WHERE channel_id = @channel_id AND user_id = @user_id");
+        Add(command, "channel_id", (long)channelId);
+        Add(command, "user_id", (long)userId);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? 0 : (ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM message_nodes WHERE created_at < @cutoff");
+        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static MessageNode ReadNode(DbDataReader reader) => new()
+    {
+        Id = (ulong)reader.GetInt64(0),
+        ChannelId = (ulong)reader.GetInt64(1),
+        GuildId = reader.IsDBNull(2) ? null : (ulong)reader.GetInt64(2),
+        AuthorId = (ulong)reader.GetInt64(3),
+        AuthorName = reader.GetString(4),
+        Role = (NodeRole)reader.GetInt32(5),
+        Text = reader.GetString(6),
+        ParentId = reader.IsDBNull(7) ? null : (ulong)reader.GetInt64(7),
+        ImageUrls = Split(reader.IsDBNull(8) ? null : reader.GetString(8)),
+        Warnings = Split(reader.IsDBNull(9) ? null : reader.GetString(9)),
+        Model = reader.IsDBNull(10) ? null : reader.GetString(10),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+    };
+
+    // Image URLs and warnings never contain a newline, so a newline-separated list is enough.
+    private static string? Join(IReadOnlyList<string> items) => items.Count == 0 ? null : string.Join('\n', items);
+
+    private static string[] Split(string? text) => string.IsNullOrEmpty(text) ? [] : text.Split('\n');
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

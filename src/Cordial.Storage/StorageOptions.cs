@@ -1,0 +1,37 @@
+namespace Cordial.Storage;
+
+/// <summary>Where Cordial keeps its state (configuration section "Storage").</summary>
+public sealed class StorageOptions
+{
+    /// <summary>"sqlite" (default, a file next to the data) or "postgres" (several processes share state).</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>
+    /// For SQLite: a connection string or a file path (default "data/cordial.db").
+    /// For PostgreSQL: an Npgsql connection string (required).
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Message nodes kept in memory in front of the database.</summary>
+    /// <value>Default 50,000.</value>
+    public int NodeCacheSize { get; set; } = 50_000;
+
+    /// <summary>Returns one message per invalid setting, each naming it; empty when valid.</summary>
+    public IEnumerable<string> Validate(string section = "Storage")
+    {
+        if (Provider is not ("sqlite" or "postgres"))
+        {
+            yield return $"{section}:Provider must be 'sqlite' or 'postgres' (was '{Provider}').";
+        }
+
+        if (Provider == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return $"{section}:ConnectionString is required when {section}:Provider is 'postgres'.";
+        }
+
+        if (NodeCacheSize < 1)
+        {
+            yield return $"{section}:NodeCacheSize must be at least 1 (was {NodeCacheSize}).";
+        }
+    }
+}

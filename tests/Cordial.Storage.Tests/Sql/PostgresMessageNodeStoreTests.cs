@@ -1,0 +1,49 @@
+using Cordial.Storage.Sql;
+using Npgsql;
+
+namespace Cordial.Storage.Tests.Sql;
+
+/// <summary>
+/// Runs against the PostgreSQL server named by CORDIAL_TEST_POSTGRES (scripts/test.sh starts one on 127.0.0.1);
+/// each test gets a fresh database.
+/// </summary>
+public sealed class PostgresMessageNodeStoreTests : MessageNodeStoreTests
+{
+    private NpgsqlDataSource? _dataSource;
+    private string? _database;
+    private string? _adminConnection;
+
+    protected override async Task<SqlMessageNodeStore> OpenAsync()
+    {
+        _adminConnection = Environment.GetEnvironmentVariable("CORDIAL_TEST_POSTGRES");
+        Requirement.Require(!string.IsNullOrEmpty(_adminConnection), "A PostgreSQL server (CORDIAL_TEST_POSTGRES, started by scripts/test.sh)");
+
+        var ct = TestContext.Current.CancellationToken;
+        _database = "cordial_test_" + Guid.NewGuid().ToString("N");
+        await using (var admin = NpgsqlDataSource.Create(_adminConnection!))
+        await using (var create = admin.CreateCommand($"CREATE DATABASE {_database}"))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database }.ConnectionString);
+        var store = new SqlMessageNodeStore(_dataSource, SqlDialect.Postgres);
+        await store.InitializeAsync(ct);
+        await store.InitializeAsync(ct); // idempotent
+        return store;
+    }
+
+    protected override async ValueTask CloseAsync()
+    {
+        if (_dataSource is null)
+        {
+            return;
+        }
+
+        await _dataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(_adminConnection!);
+        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+}
