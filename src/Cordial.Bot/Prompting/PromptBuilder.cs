@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Cordial.Bot.Conversations;
+using Microsoft.Extensions.AI;
+
+namespace Cordial.Bot.Prompting;
+
+/// <summary>
+/// Turns a conversation into chat messages: the system prompt (placeholders filled, persona appended), then the turns
+/// oldest first, adjacent turns of the same role merged (a long answer split over several Discord messages is one
+/// assistant turn), user turns named in guilds, images attached to the turn that carried them.
+/// </summary>
+public sealed class PromptBuilder(PromptOptions options, TimeProvider timeProvider)
+{
+    public List<ChatMessage> Build(Conversation conversation, PromptContext context)
+    {
+        var messages = new List<ChatMessage>(conversation.Nodes.Count + 1)
+        {
+            new(ChatRole.System, SystemPrompt(context)),
+        };
+
+        var images = conversation.Images.Count == 0 ? null : conversation.Images.ToHashSet(StringComparer.Ordinal);
+        var named = options.IncludeUserNames && context.Channel.Kind != Messages.ChannelKind.DirectMessage;
+        ChatMessage? current = null;
+        NodeRole? currentRole = null;
+        ulong? currentAuthor = null;
+
+        foreach (var node in conversation.Nodes)
+        {
+            var sameTurn = current is not null && currentRole == node.Role && (node.Role == NodeRole.Assistant || currentAuthor == node.AuthorId);
+            if (!sameTurn)
+            {
+                current = new ChatMessage(node.Role == NodeRole.User ? ChatRole.User : ChatRole.Assistant, []);
+                messages.Add(current);
+                currentRole = node.Role;
+                currentAuthor = node.AuthorId;
+            }
+
+            var text = node.Role == NodeRole.User && named && !sameTurn ? $"{node.AuthorName}: {node.Text}" : node.Text;
+            if (text.Length > 0)
+            {
+                if (current!.Contents.LastOrDefault() is TextContent previous)
+                {
+                    previous.Text += "\n\n" + text;
+                }
+                else
+                {
+                    current.Contents.Add(new TextContent(text));
+                }
+            }
+
+            if (images is not null && node.Role == NodeRole.User)
+            {
+                foreach (var url in node.ImageUrls.Where(images.Contains))
+                {
+                    current!.Contents.Add(new UriContent(new Uri(url), MediaTypeFor(url)));
+                }
+            }
+        }
+
+        return messages;
+    }
+
+    private string SystemPrompt(PromptContext context)
+    {
+        var now = timeProvider.GetUtcNow();
+        var channel = context.Channel;
+        var where = channel.Kind == Messages.ChannelKind.DirectMessage
+            ? ""
+            : $" in #{channel.Name ?? "a channel"} of {channel.GuildName ?? "a Discord server"}";
+        var prompt = new StringBuilder(options.SystemPrompt)
+            .Replace("{date}", now.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture))
+            .Replace("{time}", now.ToString("HH:mm", CultureInfo.InvariantCulture))
+            .Replace("{guild}", channel.GuildName ?? "direct messages")
+            .Replace("{channel}", channel.Name ?? "direct messages")
+            .Replace("{user}", context.UserName)
+            .Replace("{where}", where);
+
+        var persona = context.Persona ?? PersonaFor(channel);
+        if (!string.IsNullOrWhiteSpace(persona))
+        {
+            prompt.Append("\n\n").Append(persona);
+        }
+
+        return prompt.ToString();
+    }
+
+    private string? PersonaFor(Messages.ChannelInfo channel)
+    {
+        foreach (var id in channel.SelfAndAncestors())
+        {
+            if (options.Personas.TryGetValue(id, out var persona))
+            {
+                return persona;
+            }
+        }
+
+        return channel.GuildId is { } guild ? options.Personas.GetValueOrDefault(guild) : null;
+    }
+
+    private static string MediaTypeFor(string url)
+    {
+        var path = url.Split('?', 2)[0];
+        return Path.GetExtension(path).ToUpperInvariant() switch
+        {
+            ".JPG" or ".JPEG" => "image/jpeg",
+            ".GIF" => "image/gif",
+            ".WEBP" => "image/webp",
+            _ => "image/png",
+        };
+    }
+}
