@@ -1,0 +1,213 @@
+using System.Runtime.CompilerServices;
+using Cordial.Bot.Conversations;
+using Cordial.Bot.Delivery;
+using Cordial.Bot.Messages;
+using Cordial.Bot.Permissions;
+using Cordial.Bot.Prompting;
+using Cordial.Bot.Settings;
+using Cordial.Bot.Triggers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Cordial.Bot.Responding;
+
+/// <summary>
+/// The bot's answer to a message, end to end: trigger → access → conversation node → (one answer per user at a time)
+/// → conversation → prompt → model → streamed reply → stored answer. The data flow of DESIGN.md, in one place.
+/// </summary>
+/// <remarks>Thread-safe. <see cref="HandleAsync"/> returns once the message is recorded; the answer runs in the background.</remarks>
+public sealed partial class MessageResponder(
+    BotIdentity identity,
+    ChannelActivity activity,
+    ParentResolver parents,
+    MessageNodeFactory nodes,
+    ConversationBuilder conversations,
+    IMessageNodeStore store,
+    IChannelSettingsStore settings,
+    PromptBuilder prompts,
+    IModelDirectory models,
+    IChatClient chat,
+    IChannelSurfaces surfaces,
+    ReplyStreamerFactory streamers,
+    ReplyCoordinator coordinator,
+    RespondingOptions options,
+    TimeProvider timeProvider,
+    ILogger<MessageResponder> logger)
+{
+    private volatile ResponderRules _rules = ResponderRules.Default;
+
+    /// <summary>Trigger and access rules; replace the whole object to apply a new configuration.</summary>
+    public ResponderRules Rules
+    {
+        get => _rules;
+        set => _rules = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Handles a message written in a channel the bot can see (every MESSAGE_CREATE).</summary>
+    public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
+    {
+        var botId = identity.UserId;
+        var rules = _rules;
+        var decision = rules.Triggers.Evaluate(message, botId);
+        ulong? parentId = null;
+
+        if (!decision.Triggered && !message.Author.IsBot &&
+            coordinator.TryGetWaiting(message.ChannelId, message.Author.Id, out var waiting))
+        {
+            // The same user adds to a question still waiting for its answer: merge, continuing it.
+            decision = waiting.Trigger with { OpenThread = false };
+            parentId = waiting.Node.Id;
+        }
+
+        if (!decision.Triggered)
+        {
+            activity.Observe(message);
+            return;
+        }
+
+        var access = rules.Access.Check(message.Author, message.Channel);
+        if (access is not (AccessDecision.Allowed or AccessDecision.AllowedAsAdmin))
+        {
+            activity.Observe(message);
+            Log.Refused(logger, message.Id, access);
+            return;
+        }
+
+        parentId ??= await parents.ResolveAsync(message, botId, isLatest: true, cancellationToken);
+        activity.Observe(message);
+        var node = await nodes.CreateAsync(message, botId, parentId, cancellationToken);
+        await store.PutAsync([node], cancellationToken);
+
+        Log.Triggered(logger, message.Id, decision.Reason);
+        coordinator.Submit(new ReplyRequest(message, node, decision), AnswerAsync);
+    }
+
+    private async Task AnswerAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(options.MaxReplyDuration, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+
+        var message = request.Message;
+        var channel = message.Channel;
+        var channelSettings = await SettingsForAsync(channel, token);
+        var model = (channelSettings.Model is { } chosen ? models.Find(chosen) : null) ?? models.Resolve(channel);
+        var conversation = await conversations.BuildAsync(request.Node, channel, identity.UserId, model.Vision, token);
+        var prompt = prompts.Build(conversation, new PromptContext(channel, message.Author.Name, channelSettings.Persona));
+
+        ulong? replyTo = message.Id;
+        if (request.Trigger.OpenThread)
+        {
+            channel = await surfaces.StartThreadAsync(message, ThreadName(request.Node.Text), token);
+            replyTo = null;
+        }
+
+        var surface = surfaces.For(channel);
+        var streamer = streamers.Create(surface, replyTo);
+        var updates = chat.GetStreamingResponseAsync(prompt, new ChatOptions { ModelId = model.Name }, token);
+        var result = await streamer.RunAsync(GuardVisibility(updates, attempt, token), token);
+
+        if (result.MessageIds.Count == 0)
+        {
+            return; // superseded by a merge before anything was shown, or cancelled
+        }
+
+        await StoreAnswerAsync(request, channel, result, model.Name, CancellationToken.None);
+
+        if (options.ShowWarnings && conversation.Warnings.Count > 0)
+        {
+            var warning = "-# ⚠️ " + string.Join(" · ", conversation.Warnings);
+            await surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Passes the model's updates through, but before the first visible one asks the coordinator whether this answer
+    /// still stands (a newer message may have merged into it); if not, it ends the stream without showing anything.
+    /// </summary>
+    private static async IAsyncEnumerable<ChatResponseUpdate> GuardVisibility(
+        IAsyncEnumerable<ChatResponseUpdate> updates,
+        ReplyCoordinator.ReplyAttempt attempt,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var visible = false;
+        await foreach (var update in updates.WithCancellation(cancellationToken))
+        {
+            if (!visible && !string.IsNullOrEmpty(update.Text))
+            {
+                if (!attempt.TryMarkVisible())
+                {
+                    // A newer message merged in; its restart cancels this attempt's token at once. Wait for that, so the
+                    // streamer sees a clean cancellation (not a failure it would have to report).
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+
+                visible = true;
+            }
+
+            yield return update;
+        }
+    }
+
+    private async Task StoreAnswerAsync(ReplyRequest request, ChannelInfo channel, ReplyResult result, string model, CancellationToken cancellationToken)
+    {
+        var text = result.DeliveredText;
+        var parts = MessageSplitter.Split(text, 2000);
+        if (parts.Count != result.MessageIds.Count)
+        {
+            // The streamer's split differs (embed mode, or a failure note): keep the whole text on the last part.
+            parts = [.. Enumerable.Repeat("", result.MessageIds.Count - 1), text];
+        }
+
+        var answer = new List<MessageNode>(parts.Count);
+        var parent = request.Node.Id;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            answer.Add(new MessageNode
+            {
+                Id = result.MessageIds[i],
+                ChannelId = channel.Id,
+                GuildId = channel.GuildId,
+                AuthorId = identity.UserId,
+                AuthorName = identity.Name,
+                Role = NodeRole.Assistant,
+                Text = parts[i],
+                ParentId = parent,
+                Model = result.ModelId ?? model,
+                CreatedAt = timeProvider.GetUtcNow(),
+            });
+            parent = result.MessageIds[i];
+        }
+
+        await store.PutAsync(answer, cancellationToken);
+    }
+
+    private async ValueTask<ChannelSettings> SettingsForAsync(ChannelInfo channel, CancellationToken cancellationToken)
+    {
+        var own = await settings.GetAsync(channel.Id, cancellationToken);
+        if (channel.ParentChannelId is not { } parent || (own.Persona is not null && own.Model is not null))
+        {
+            return own;
+        }
+
+        var inherited = await settings.GetAsync(parent, cancellationToken);
+        return new ChannelSettings(own.Persona ?? inherited.Persona, own.Model ?? inherited.Model);
+    }
+
+    private static string ThreadName(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length == 0 ? "Conversation" : Truncate(line, 90);
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Message {MessageId} triggered an answer ({Reason})")]
+        public static partial void Triggered(ILogger logger, ulong messageId, TriggerReason reason);
+
+        [LoggerMessage(2, LogLevel.Debug, "Message {MessageId} ignored: {Decision}")]
+        public static partial void Refused(ILogger logger, ulong messageId, AccessDecision decision);
+    }
+}
