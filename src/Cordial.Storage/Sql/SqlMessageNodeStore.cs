@@ -54,7 +54,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
     public async ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"SELECT {NodeColumns} FROM message_nodes WHERE id = @id");
-        Add(command, "id", (long)messageId);
+        command.AddParameter("id", (long)messageId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadNode(reader) : null;
     }
@@ -80,18 +80,18 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
                     author_name = excluded.author_name, role = excluded.role, text = excluded.text, parent_id = excluded.parent_id,
                     images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at
                 """;
-            Add(command, "id", (long)node.Id);
-            Add(command, "channel_id", (long)node.ChannelId);
-            Add(command, "guild_id", node.GuildId is { } g ? (long)g : null);
-            Add(command, "author_id", (long)node.AuthorId);
-            Add(command, "author_name", node.AuthorName);
-            Add(command, "role", (int)node.Role);
-            Add(command, "text", node.Text);
-            Add(command, "parent_id", node.ParentId is { } p ? (long)p : null);
-            Add(command, "images", Join(node.ImageUrls));
-            Add(command, "warnings", Join(node.Warnings));
-            Add(command, "model", node.Model);
-            Add(command, "created_at", node.CreatedAt.ToUnixTimeMilliseconds());
+            command.AddParameter("id", (long)node.Id);
+            command.AddParameter("channel_id", (long)node.ChannelId);
+            command.AddParameter("guild_id", node.GuildId is { } g ? (long)g : null);
+            command.AddParameter("author_id", (long)node.AuthorId);
+            command.AddParameter("author_name", node.AuthorName);
+            command.AddParameter("role", (int)node.Role);
+            command.AddParameter("text", node.Text);
+            command.AddParameter("parent_id", node.ParentId is { } p ? (long)p : null);
+            command.AddParameter("images", Join(node.ImageUrls));
+            command.AddParameter("warnings", Join(node.Warnings));
+            command.AddParameter("model", node.Model);
+            command.AddParameter("created_at", node.CreatedAt.ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -101,7 +101,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
     public async Task DeleteAsync(ulong messageId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("DELETE FROM message_nodes WHERE id = @id");
-        Add(command, "id", (long)messageId);
+        command.AddParameter("id", (long)messageId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -111,17 +111,17 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
             INSERT INTO conversation_resets (channel_id, user_id, message_id) VALUES (@channel_id, @user_id, @message_id)
             ON CONFLICT (channel_id, user_id) DO UPDATE SET message_id = excluded.message_id
             """);
-        Add(command, "channel_id", (long)channelId);
-        Add(command, "user_id", (long)userId);
-        Add(command, "message_id", (long)messageId);
+        command.AddParameter("channel_id", (long)channelId);
+        command.AddParameter("user_id", (long)userId);
+        command.AddParameter("message_id", (long)messageId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask<ulong> GetResetAsync(ulong channelId, ulong userId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("SELECT message_id FROM conversation_resets WHERE channel_id = @channel_id AND user_id = @user_id");
-        Add(command, "channel_id", (long)channelId);
-        Add(command, "user_id", (long)userId);
+        command.AddParameter("channel_id", (long)channelId);
+        command.AddParameter("user_id", (long)userId);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is null or DBNull ? 0 : (ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -129,7 +129,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("DELETE FROM message_nodes WHERE created_at < @cutoff");
-        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        command.AddParameter("cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -154,11 +154,4 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
     private static string[] Split(string? text) => string.IsNullOrEmpty(text) ? [] : text.Split('\n');
 
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
 }

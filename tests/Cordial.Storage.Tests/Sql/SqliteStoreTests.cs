@@ -2,17 +2,15 @@ using Cordial.Storage.Sql;
 
 namespace Cordial.Storage.Tests.Sql;
 
-public sealed class SqliteMessageNodeStoreTests : MessageNodeStoreTests
+public sealed class SqliteStoreTests : SqlStoreTests
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("cordial-sqlite-").FullName;
     private System.Data.Common.DbDataSource? _dataSource;
 
-    protected override async Task<SqlMessageNodeStore> OpenAsync()
+    protected override Task<(System.Data.Common.DbDataSource, SqlDialect)> OpenDataSourceAsync()
     {
         (_dataSource, var dialect) = StorageFactory.CreateDataSource(new StorageOptions { ConnectionString = "state/cordial.db" }, _directory);
-        var store = new SqlMessageNodeStore(_dataSource, dialect);
-        await store.InitializeAsync(TestContext.Current.CancellationToken);
-        return store;
+        return Task.FromResult((_dataSource, dialect));
     }
 
     [Fact]
@@ -24,7 +22,7 @@ public sealed class SqliteMessageNodeStoreTests : MessageNodeStoreTests
         await _dataSource!.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        var reopened = await OpenAsync();
+        var (reopened, _) = await OpenStoresAsync();
 
         Assert.Equal("remember me", (await reopened.GetAsync(42, ct))!.Text);
         Assert.Equal(40UL, await reopened.GetResetAsync(10, 100, ct));

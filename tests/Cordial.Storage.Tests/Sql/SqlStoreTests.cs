@@ -4,15 +4,29 @@ using Cordial.Storage.Sql;
 namespace Cordial.Storage.Tests.Sql;
 
 /// <summary>The same behaviour, proven against each real database.</summary>
-public abstract class MessageNodeStoreTests : IAsyncLifetime
+public abstract class SqlStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
-    protected abstract Task<SqlMessageNodeStore> OpenAsync();
+    /// <summary>Opens a fresh, empty database.</summary>
+    protected abstract Task<(System.Data.Common.DbDataSource DataSource, SqlDialect Dialect)> OpenDataSourceAsync();
 
     protected SqlMessageNodeStore Store { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Store = await OpenAsync();
+    protected SqlChannelSettingsStore Settings { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => (Store, Settings) = await OpenStoresAsync();
+
+    protected async Task<(SqlMessageNodeStore, SqlChannelSettingsStore)> OpenStoresAsync()
+    {
+        var (dataSource, dialect) = await OpenDataSourceAsync();
+        var store = new SqlMessageNodeStore(dataSource, dialect);
+        var settings = new SqlChannelSettingsStore(dataSource, dialect);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        await store.InitializeAsync(TestContext.Current.CancellationToken); // idempotent
+        await settings.InitializeAsync(TestContext.Current.CancellationToken);
+        return (store, settings);
+    }
 
     public ValueTask DisposeAsync() => CloseAsync();
 
@@ -113,6 +127,23 @@ public abstract class MessageNodeStoreTests : IAsyncLifetime
         Assert.Equal(2, removed);
         Assert.Null(await Store.GetAsync(20, ct));
         Assert.NotNull(await Store.GetAsync(22, ct));
+    }
+
+    [Fact]
+    public async Task Channel_settings_are_stored_replaced_and_cleared()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(Cordial.Bot.Settings.ChannelSettings.Empty, await Settings.GetAsync(10, ct));
+
+        await Settings.SetAsync(10, new Cordial.Bot.Settings.ChannelSettings("Be terse.", "sim-large"), ct);
+        await Settings.SetAsync(11, new Cordial.Bot.Settings.ChannelSettings(Model: "sim-small"), ct);
+        await Settings.SetAsync(10, new Cordial.Bot.Settings.ChannelSettings("Be kind.", null), ct);
+
+        Assert.Equal(new Cordial.Bot.Settings.ChannelSettings("Be kind.", null), await Settings.GetAsync(10, ct));
+        Assert.Equal(new Cordial.Bot.Settings.ChannelSettings(null, "sim-small"), await Settings.GetAsync(11, ct));
+
+        await Settings.SetAsync(11, Cordial.Bot.Settings.ChannelSettings.Empty, ct);
+        Assert.Equal(Cordial.Bot.Settings.ChannelSettings.Empty, await Settings.GetAsync(11, ct));
     }
 
     [Fact]

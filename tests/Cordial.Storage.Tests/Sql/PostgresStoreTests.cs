@@ -7,13 +7,13 @@ namespace Cordial.Storage.Tests.Sql;
 /// Runs against the PostgreSQL server named by CORDIAL_TEST_POSTGRES (scripts/test.sh starts one on 127.0.0.1);
 /// each test gets a fresh database.
 /// </summary>
-public sealed class PostgresMessageNodeStoreTests : MessageNodeStoreTests
+public sealed class PostgresStoreTests : SqlStoreTests
 {
     private NpgsqlDataSource? _dataSource;
     private string? _database;
     private string? _adminConnection;
 
-    protected override async Task<SqlMessageNodeStore> OpenAsync()
+    protected override async Task<(System.Data.Common.DbDataSource, SqlDialect)> OpenDataSourceAsync()
     {
         _adminConnection = Environment.GetEnvironmentVariable("CORDIAL_TEST_POSTGRES");
         Requirement.Require(!string.IsNullOrEmpty(_adminConnection), "A PostgreSQL server (CORDIAL_TEST_POSTGRES, started by scripts/test.sh)");
@@ -27,10 +27,7 @@ public sealed class PostgresMessageNodeStoreTests : MessageNodeStoreTests
         }
 
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database }.ConnectionString);
-        var store = new SqlMessageNodeStore(_dataSource, SqlDialect.Postgres);
-        await store.InitializeAsync(ct);
-        await store.InitializeAsync(ct); // idempotent
-        return store;
+        return (_dataSource, SqlDialect.Postgres);
     }
 
     protected override async ValueTask CloseAsync()

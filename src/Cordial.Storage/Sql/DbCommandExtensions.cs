@@ -1,0 +1,15 @@
+using System.Data.Common;
+
+namespace Cordial.Storage.Sql;
+
+internal static class DbCommandExtensions
+{
+    /// <summary>Adds a named parameter (null becomes DBNull), the same way for SQLite and PostgreSQL.</summary>
+    public static void AddParameter(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}
