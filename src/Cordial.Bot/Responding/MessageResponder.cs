@@ -6,6 +6,7 @@ using Cordial.Bot.Permissions;
 using Cordial.Bot.Prompting;
 using Cordial.Bot.Settings;
 using Cordial.Bot.Triggers;
+using Cordial.Bot.Usage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,7 @@ public sealed partial class MessageResponder(
     IChannelSurfaces surfaces,
     ReplyStreamerFactory streamers,
     ReplyCoordinator coordinator,
+    IUsageStore usage,
     RespondingOptions options,
     TimeProvider timeProvider,
     ILogger<MessageResponder> logger)
@@ -82,6 +84,17 @@ public sealed partial class MessageResponder(
         coordinator.Submit(new ReplyRequest(message, node, decision), AnswerAsync);
     }
 
+    /// <summary>
+    /// Answers a prompt given with /chat: a fresh conversation whose first node carries the interaction's id, answered
+    /// on <paramref name="surface"/>; replying to the answer later continues it like any conversation.
+    /// </summary>
+    public async Task AnswerCommandAsync(IncomingMessage prompt, IReplySurface surface, CancellationToken cancellationToken)
+    {
+        var node = await nodes.CreateAsync(prompt, identity.UserId, parentId: null, cancellationToken);
+        await store.PutAsync([node], cancellationToken);
+        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), AnswerAsync);
+    }
+
     private async Task AnswerAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(options.MaxReplyDuration, timeProvider);
@@ -95,14 +108,14 @@ public sealed partial class MessageResponder(
         var conversation = await conversations.BuildAsync(request.Node, channel, identity.UserId, model.Vision, token);
         var prompt = prompts.Build(conversation, new PromptContext(channel, message.Author.Name, channelSettings.Persona));
 
-        ulong? replyTo = message.Id;
+        ulong? replyTo = request.Surface is null ? message.Id : null;
         if (request.Trigger.OpenThread)
         {
             channel = await surfaces.StartThreadAsync(message, ThreadName(request.Node.Text), token);
             replyTo = null;
         }
 
-        var surface = surfaces.For(channel);
+        var surface = request.Surface ?? surfaces.For(channel);
         var streamer = streamers.Create(surface, replyTo);
         var updates = chat.GetStreamingResponseAsync(prompt, new ChatOptions { ModelId = model.Name }, token);
         var result = await streamer.RunAsync(GuardVisibility(updates, attempt, token), token);
@@ -113,6 +126,12 @@ public sealed partial class MessageResponder(
         }
 
         await StoreAnswerAsync(request, channel, result, model.Name, CancellationToken.None);
+        await usage.RecordAsync(
+            message.Author.Id,
+            DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime),
+            result.Usage?.InputTokenCount ?? 0,
+            result.Usage?.OutputTokenCount ?? 0,
+            CancellationToken.None);
 
         if (options.ShowWarnings && conversation.Warnings.Count > 0)
         {

@@ -38,6 +38,7 @@ internal sealed class ResponderHarness : IAsyncDisposable
             Surfaces,
             new ReplyStreamerFactory(Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<ReplyStreamer>.Instance, new GenerationFailureDescriber()),
             Coordinator,
+            Usage,
             responding ?? new RespondingOptions(),
             TimeProvider.System,
             NullLogger<MessageResponder>.Instance);
@@ -50,6 +51,7 @@ internal sealed class ResponderHarness : IAsyncDisposable
     public FixedModels Models { get; } = new();
     public ScriptedChatClient Chat { get; } = new();
     public RecordingSurfaces Surfaces { get; } = new();
+    public Cordial.Bot.Usage.InMemoryUsageStore Usage { get; } = new();
     public ReplyCoordinator Coordinator { get; }
     public MessageResponder Responder { get; }
 
