@@ -15,17 +15,22 @@ public abstract class SqlStoreTests : IAsyncLifetime
 
     protected SqlChannelSettingsStore Settings { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => (Store, Settings) = await OpenStoresAsync();
+    protected SqlUsageStore Usage { get; private set; } = null!;
 
-    protected async Task<(SqlMessageNodeStore, SqlChannelSettingsStore)> OpenStoresAsync()
+    public async ValueTask InitializeAsync() => (Store, Settings, Usage) = await OpenStoresAsync();
+
+    protected async Task<(SqlMessageNodeStore, SqlChannelSettingsStore, SqlUsageStore)> OpenStoresAsync()
     {
+        var ct = TestContext.Current.CancellationToken;
         var (dataSource, dialect) = await OpenDataSourceAsync();
         var store = new SqlMessageNodeStore(dataSource, dialect);
         var settings = new SqlChannelSettingsStore(dataSource, dialect);
-        await store.InitializeAsync(TestContext.Current.CancellationToken);
-        await store.InitializeAsync(TestContext.Current.CancellationToken); // idempotent
-        await settings.InitializeAsync(TestContext.Current.CancellationToken);
-        return (store, settings);
+        var usage = new SqlUsageStore(dataSource, dialect);
+        await store.InitializeAsync(ct);
+        await store.InitializeAsync(ct); // idempotent
+        await settings.InitializeAsync(ct);
+        await usage.InitializeAsync(ct);
+        return (store, settings, usage);
     }
 
     public ValueTask DisposeAsync() => CloseAsync();
@@ -144,6 +149,22 @@ public abstract class SqlStoreTests : IAsyncLifetime
 
         await Settings.SetAsync(11, Cordial.Bot.Settings.ChannelSettings.Empty, ct);
         Assert.Equal(Cordial.Bot.Settings.ChannelSettings.Empty, await Settings.GetAsync(11, ct));
+    }
+
+    [Fact]
+    public async Task Usage_adds_up_per_user_and_day()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var today = new DateOnly(2026, 11, 21);
+        Assert.Equal(Cordial.Bot.Usage.UsageSummary.None, await Usage.GetAsync(1, today, ct));
+
+        await Usage.RecordAsync(1, today.AddDays(-1), 100, 10, ct);
+        await Usage.RecordAsync(1, today, 200, 20, ct);
+        await Usage.RecordAsync(1, today, 300, 30, ct);
+        await Usage.RecordAsync(2, today, 5_000_000_000, 1, ct);
+
+        Assert.Equal(new Cordial.Bot.Usage.UsageSummary(2, 3, 600, 60), await Usage.GetAsync(1, today, ct));
+        Assert.Equal(new Cordial.Bot.Usage.UsageSummary(1, 1, 5_000_000_000, 1), await Usage.GetAsync(2, today, ct));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class SqliteStoreTests : SqlStoreTests
         await _dataSource!.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        var (reopened, _) = await OpenStoresAsync();
+        var (reopened, _, _) = await OpenStoresAsync();
 
         Assert.Equal("remember me", (await reopened.GetAsync(42, ct))!.Text);
         Assert.Equal(40UL, await reopened.GetResetAsync(10, 100, ct));
