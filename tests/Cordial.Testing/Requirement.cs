@@ -41,18 +41,27 @@ public static class Requirement
         return null;
     }
 
-    /// <summary>The repository root (the folder holding Directory.Build.props).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-            {
-                dir = dir.Parent;
-            }
+    /// <summary>
+    /// The repository root (the folder holding Directory.Packages.props), found from the test binaries, the current
+    /// directory or this source file — build output may live outside the repository (CORDIAL_ARTIFACTS).
+    /// </summary>
+    public static string RepositoryRoot => FindRepositoryRoot(AppContext.BaseDirectory)
+        ?? FindRepositoryRoot(Environment.CurrentDirectory)
+        ?? FindRepositoryRoot(SourceDirectory())
+        ?? throw new InvalidOperationException("Repository root not found from " + AppContext.BaseDirectory);
 
-            return dir?.FullName ?? throw new InvalidOperationException("Repository root not found from " + AppContext.BaseDirectory);
+    private static string? FindRepositoryRoot(string? start)
+    {
+        for (var dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
+            {
+                return dir.FullName;
+            }
         }
+
+        return null;
     }
+
+    private static string? SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path);
 }

@@ -170,14 +170,7 @@ public sealed partial class MessageResponder(
 
     private async Task StoreAnswerAsync(ReplyRequest request, ChannelInfo channel, ReplyResult result, string model, CancellationToken cancellationToken)
     {
-        var text = result.DeliveredText;
-        var parts = MessageSplitter.Split(text, 2000);
-        if (parts.Count != result.MessageIds.Count)
-        {
-            // The streamer's split differs (embed mode, or a failure note): keep the whole text on the last part.
-            parts = [.. Enumerable.Repeat("", result.MessageIds.Count - 1), text];
-        }
-
+        var parts = result.Parts; // aligned with MessageIds, whatever the mode or length limit
         var answer = new List<MessageNode>(parts.Count);
         var parent = request.Node.Id;
         for (var i = 0; i < parts.Count; i++)

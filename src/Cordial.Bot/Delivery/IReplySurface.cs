@@ -1,0 +1,29 @@
+namespace Cordial.Bot.Delivery;
+
+/// <summary>
+/// What reply delivery needs from Discord, for one channel (or thread, or DM): typing, create, edit.
+/// The Discord client implements it; the bot never sees HTTP.
+/// </summary>
+/// <remarks>
+/// <para><b>Rate limits.</b> Every call first awaits the channel's rate-limit bucket inside the implementation
+/// (message creates and edits share the channel's bucket), then performs the request. A call therefore may take
+/// as long as the bucket requires, and never produces a 429 for the caller to handle: the pacing of a streamed
+/// reply comes from here. The reply streamer keeps at most one create or edit in flight per reply.</para>
+/// <para><b>Mentions.</b> Every create and edit must send <see cref="OutgoingMessage.AllowedMentions"/>
+/// (<c>{"parse": [], "replied_user": false}</c>).</para>
+/// <para><b>Errors.</b> A failure that survives the implementation's own retries is thrown (any exception);
+/// cancellation throws <see cref="OperationCanceledException"/>.</para>
+/// <para>Implementations must be safe to call concurrently from different replies.</para>
+/// </remarks>
+public interface IReplySurface
+{
+    /// <summary>Shows the typing indicator in the channel (Discord shows it for about 10 seconds).</summary>
+    Task TriggerTypingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a message in the channel.</summary>
+    /// <returns>The new message's id.</returns>
+    Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the content or embed of a message the bot sent earlier in this channel.</summary>
+    Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken);
+}

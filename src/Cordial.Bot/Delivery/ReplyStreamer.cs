@@ -1,0 +1,703 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Cordial.Bot.Delivery;
+
+/// <summary>
+/// Streams one model answer into Discord: typing at once, the first message at the first token, then edits that
+/// always carry the latest text, split into reply-chained parts at the message limit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Two loops per reply. The <b>reader</b> (the caller of <see cref="RunAsync"/>) consumes the model's stream and
+/// only appends to a text slot and wakes the delivery loop: it never waits for Discord. The <b>delivery loop</b>
+/// makes one create or edit at a time with the newest text it finds, so edits coalesce naturally and their pace is
+/// the channel's rate-limit bucket, which <see cref="IReplySurface"/> awaits. There is no timer shared between
+/// replies and no reply waits for another one.
+/// </para>
+/// <para>
+/// Parts follow <see cref="MessageSplitter"/>: once the text passes the limit, the current part is finalised
+/// (edited to its final text) and the rest continues in a new message that replies to the previous part. When the
+/// model's stream ends, the final state is always delivered. A failed stream ends the reply with a reason line
+/// (or sends one when nothing was shown yet); cancellation stops everything and throws
+/// <see cref="OperationCanceledException"/>. Reasoning content is hidden (previewed only with
+/// <see cref="DeliveryOptions.ShowReasoning"/>, until the answer starts).
+/// </para>
+/// <para>One instance per reply: <see cref="RunAsync"/> may be called once.</para>
+/// </remarks>
+public sealed class ReplyStreamer
+{
+    private const string WarningSign = "\u26A0\uFE0F ";
+    private const string EmptyAnswerNotice = "The model returned an empty answer.";
+    private const string ReasoningPrefix = "-# \U0001F4AD ";
+    private const int ReasoningPreviewLength = 160;
+
+    private readonly IReplySurface _surface;
+    private readonly ulong? _replyToMessageId;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IGenerationFailureDescriber _failureDescriber;
+    private readonly DeliveryMode _mode;
+    private readonly int _limit;
+    private readonly int _inProgressColor;
+    private readonly int _doneColor;
+    private readonly int _failedColor;
+    private readonly TimeSpan _typingRefresh;
+    private readonly bool _silent;
+    private readonly bool _showFooter;
+    private readonly bool _closeCodeBlocksWhileStreaming;
+    private readonly int _maxConsecutiveFailures;
+    private readonly int _maxReplyLength;
+    private readonly bool _showReasoning;
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    // The slot shared by the reader and the delivery loop; every field below is guarded by _gate.
+    private readonly Lock _gate = new();
+    private readonly StringBuilder _text = new();
+    private int _version;
+    private bool _ended;
+    private string? _failureReason;
+    private string? _modelId;
+    private UsageDetails? _usage;
+    private ChatFinishReason? _finishReason;
+    private long? _firstTextAt;
+    private long? _firstContentAt;
+    private long _endedAt;
+    private int _reasoningLength;
+    private string _reasoningTail = "";
+    private bool _truncated;
+
+    private int _used;
+
+    /// <summary>Creates the streamer of one reply.</summary>
+    /// <param name="surface">The channel the reply goes to.</param>
+    /// <param name="replyToMessageId">The message the first part replies to (the user's message), or null.</param>
+    /// <param name="options">Validated here; values are copied.</param>
+    /// <param name="timeProvider">Clock for typing refresh and timings; default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Logger; default none.</param>
+    /// <param name="failureDescriber">Reason sentences for failed streams; default <see cref="GenerationFailureDescriber"/>.</param>
+    /// <exception cref="OptionsValidationException"><paramref name="options"/> is invalid.</exception>
+    public ReplyStreamer(
+        IReplySurface surface,
+        ulong? replyToMessageId,
+        DeliveryOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<ReplyStreamer>? logger = null,
+        IGenerationFailureDescriber? failureDescriber = null)
+    {
+        ArgumentNullException.ThrowIfNull(surface);
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new DeliveryOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(DeliveryOptions.SectionName, typeof(DeliveryOptions), validation.Failures);
+        }
+
+        _surface = surface;
+        _replyToMessageId = replyToMessageId;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _failureDescriber = failureDescriber ?? new GenerationFailureDescriber();
+        _mode = options.Mode;
+        _limit = options.EffectiveMaxMessageLength;
+        _inProgressColor = options.InProgressColor;
+        _doneColor = options.DoneColor;
+        _failedColor = options.FailedColor;
+        _typingRefresh = options.TypingRefresh;
+        _silent = options.Silent;
+        _showFooter = options.ShowFooter;
+        _closeCodeBlocksWhileStreaming = options.CloseCodeBlocksWhileStreaming;
+        _maxConsecutiveFailures = options.MaxConsecutiveFailures;
+        _maxReplyLength = options.MaxReplyLength;
+        _showReasoning = options.ShowReasoning;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="updates"/> to the end while delivering them, then delivers the final state.
+    /// </summary>
+    /// <returns>What was delivered, for the store. Generation and delivery failures are reported here, not thrown.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The streamer was already used.</exception>
+    public async Task<ReplyResult> RunAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        if (Interlocked.Exchange(ref _used, 1) != 0)
+        {
+            throw new InvalidOperationException("A ReplyStreamer delivers one reply; create a new one for the next reply.");
+        }
+
+        var startedAt = _time.GetTimestamp();
+        using var typingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var readStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var typing = RunTypingAsync(typingStop.Token);
+        var delivery = RunDeliveryAsync(typingStop, readStop, cancellationToken);
+        try
+        {
+            await ReadAsync(updates, readStop.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by the caller: the delivery loop observes the same token and stops.
+        }
+        catch (OperationCanceledException) when (readStop.IsCancellationRequested)
+        {
+            // Delivery gave up (Discord refused repeatedly) and stopped the model: nothing more to read.
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
+
+        lock (_gate)
+        {
+            _ended = true;
+            _endedAt = _time.GetTimestamp();
+        }
+
+        _wake.Writer.TryWrite(true);
+
+        DeliverySummary summary;
+        try
+        {
+            summary = await delivery;
+        }
+        finally
+        {
+            await typingStop.CancelAsync();
+            await typing;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return BuildResult(summary, startedAt);
+    }
+
+    private async Task ReadAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken)
+    {
+        await foreach (var update in updates.WithCancellation(cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (update is null)
+            {
+                continue;
+            }
+
+            var (grew, truncated) = Accept(update);
+            if (grew || truncated)
+            {
+                _wake.Writer.TryWrite(true);
+            }
+
+            if (truncated)
+            {
+                // Leaving the loop disposes the enumerator, which ends the model request.
+                return;
+            }
+        }
+    }
+
+    /// <summary>Takes one update into the slot: whether the answer text grew, and whether it reached the maximum.</summary>
+    private (bool Grew, bool Truncated) Accept(ChatResponseUpdate update)
+    {
+        var now = _time.GetTimestamp();
+        var grew = false;
+        lock (_gate)
+        {
+            if (update.ModelId is { } modelId)
+            {
+                _modelId = modelId;
+            }
+
+            if (update.FinishReason is { } finishReason)
+            {
+                _finishReason = finishReason;
+            }
+
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case TextReasoningContent reasoning:
+                        _reasoningLength += reasoning.Text?.Length ?? 0;
+                        _firstContentAt ??= now;
+                        if (_showReasoning && !string.IsNullOrEmpty(reasoning.Text) && _text.Length == 0)
+                        {
+                            _reasoningTail = KeepTail(_reasoningTail + reasoning.Text, ReasoningPreviewLength * 2);
+                            _version++;
+                            grew = true;
+                        }
+
+                        break;
+                    case TextContent text when !string.IsNullOrEmpty(text.Text) && !_truncated:
+                        AppendBounded(text.Text);
+                        _version++;
+                        _firstTextAt ??= now;
+                        _firstContentAt ??= now;
+                        grew = true;
+                        break;
+                    case UsageContent usage:
+                        _usage = Merge(_usage, usage.Details);
+                        break;
+                }
+            }
+        }
+
+        return (grew, _truncated);
+    }
+
+    /// <summary>Appends answer text up to the maximum reply length (never splitting a surrogate pair). Under _gate.</summary>
+    private void AppendBounded(string text)
+    {
+        var room = _maxReplyLength - _text.Length;
+        if (text.Length <= room)
+        {
+            _text.Append(text);
+            return;
+        }
+
+        var take = room;
+        if (take > 0 && char.IsHighSurrogate(text[take - 1]))
+        {
+            take--;
+        }
+
+        _text.Append(text, 0, take);
+        _truncated = true;
+    }
+
+    private void Fail(Exception exception)
+    {
+        string reason;
+        try
+        {
+            reason = _failureDescriber.Describe(exception);
+        }
+#pragma warning disable CA1031 // A broken describer must not silence the reply.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            reason = new GenerationFailureDescriber().Describe(exception);
+        }
+
+        int length;
+        lock (_gate)
+        {
+            _failureReason = string.IsNullOrWhiteSpace(reason) ? new GenerationFailureDescriber().Describe(exception) : reason.Trim();
+            length = _text.Length;
+        }
+
+        DeliveryLog.GenerationFailed(_logger, length, exception.GetType().Name, exception);
+    }
+
+    private async Task RunTypingAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await _surface.TriggerTypingAsync(stop);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    DeliveryLog.TypingFailed(_logger, ex);
+                }
+
+                await Task.Delay(_typingRefresh, _time, stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Typing ends with the first message, the reply, or cancellation.
+        }
+    }
+
+    private async Task<DeliverySummary> RunDeliveryAsync(CancellationTokenSource typingStop, CancellationTokenSource readStop, CancellationToken cancellationToken)
+    {
+        var state = new DeliveryState(new SplitCursor(_limit));
+        try
+        {
+            return await DeliverAsync(state, typingStop, readStop, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The delivery loop must never crash the process; it reports and stops.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            DeliveryLog.DeliveryLoopFailed(_logger, ex);
+            await readStop.CancelAsync();
+            return state.Summarize(deliveryFailed: true);
+        }
+    }
+
+    private async Task<DeliverySummary> DeliverAsync(DeliveryState state, CancellationTokenSource typingStop, CancellationTokenSource readStop, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var snapshot = TakeSnapshot(state);
+            var step = Plan(state, snapshot);
+            if (step is null)
+            {
+                if (snapshot.Ended)
+                {
+                    return state.Summarize(deliveryFailed: false);
+                }
+
+                await _wake.Reader.ReadAsync(cancellationToken);
+                continue;
+            }
+
+            var (index, render) = step.Value;
+            try
+            {
+                state.Calls++;
+                if (state.MessageIds[index] is { } messageId)
+                {
+                    await _surface.EditAsync(messageId, ToMessage(render, replyTo: null), cancellationToken);
+                }
+                else
+                {
+                    var id = await _surface.SendAsync(ToMessage(render, state.ReplyTargetFor(index) ?? _replyToMessageId), cancellationToken);
+                    state.MessageIds[index] = id;
+                    await typingStop.CancelAsync();
+                }
+
+                state.Shown[index] = render;
+                failures = 0;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                failures++;
+                DeliveryLog.SurfaceCallFailed(_logger, failures, ex);
+                if (failures >= _maxConsecutiveFailures)
+                {
+                    DeliveryLog.DeliveryAbandoned(_logger, failures);
+                    await readStop.CancelAsync();
+                    await typingStop.CancelAsync();
+                    return state.Summarize(deliveryFailed: true);
+                }
+            }
+        }
+    }
+
+    private Snapshot TakeSnapshot(DeliveryState state)
+    {
+        lock (_gate)
+        {
+            if (_version != state.SeenVersion)
+            {
+                state.Text = _text.ToString();
+                state.SeenVersion = _version;
+            }
+
+            return new Snapshot(_ended, _failureReason, _truncated, _modelId, _usage, _firstContentAt, _endedAt, _reasoningTail);
+        }
+    }
+
+    /// <summary>The next create/edit to make (part index and how it should look), or null when all is shown.</summary>
+    private (int Index, PartRender Render)? Plan(DeliveryState state, Snapshot snapshot)
+    {
+        var text = snapshot.Ended ? state.FinalText ??= ComposeFinalText(state, snapshot) : state.Text;
+        var cursor = state.Cursor;
+        cursor.Advance(text);
+        state.EnsureSlots(cursor.Parts.Count + 1);
+
+        for (var i = state.Settled; i < cursor.Parts.Count; i++)
+        {
+            var final = Render(cursor.Parts[i], RenderKind.Final, snapshot);
+            if ((state.MessageIds[i] is null && string.IsNullOrWhiteSpace(final.Text)) || state.Shown[i] == final)
+            {
+                // Settled: shown in its final form, or made only of blanks (Discord refuses empty messages).
+                state.Settled = i + 1;
+                continue;
+            }
+
+            return (i, final);
+        }
+
+        if (!snapshot.Ended && cursor.Parts.Count == 0 && string.IsNullOrWhiteSpace(text) && ReasoningPreview(snapshot.ReasoningTail) is { } preview)
+        {
+            var previewRender = Render(preview, RenderKind.InProgress, snapshot);
+            return state.Shown[0] == previewRender ? null : (0, previewRender);
+        }
+
+        if (cursor.TailIsEmpty(text))
+        {
+            return null;
+        }
+
+        var tail = cursor.RenderTail(text);
+        var index = cursor.Parts.Count;
+        PartRender render;
+        if (snapshot.Ended)
+        {
+            render = Render(tail, RenderKind.Last, snapshot);
+        }
+        else
+        {
+            if (_closeCodeBlocksWhileStreaming && FenceRules.StateAtEnd(text, cursor.Position, cursor.Fence) is { } open
+                && tail.Length + open.Length + 1 <= _limit)
+            {
+                tail = string.Concat(tail, "\n", open.Marker);
+            }
+
+            render = Render(tail, RenderKind.InProgress, snapshot);
+        }
+
+        if (string.IsNullOrWhiteSpace(render.Text) || state.Shown[index] == render)
+        {
+            return null;
+        }
+
+        return (index, render);
+    }
+
+    /// <summary>The text the finished reply shows: the answer, plus a reason line or an empty-answer notice.</summary>
+    private string ComposeFinalText(DeliveryState state, Snapshot snapshot)
+    {
+        var text = state.Text;
+        var notice = snapshot.FailureReason
+            ?? (snapshot.Truncated ? TruncationNotice() : null)
+            ?? (string.IsNullOrWhiteSpace(text) ? EmptyAnswerNotice : null);
+        if (notice is null)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var cursor = state.Cursor;
+            if (FenceRules.StateAtEnd(text, Math.Min(cursor.Position, text.Length), cursor.Fence) is { } open)
+            {
+                builder.Append(text.EndsWith('\n') ? "" : "\n").Append(open.Marker).Append('\n');
+            }
+
+            builder.Append(builder[^1] == '\n' ? "\n" : "\n\n");
+        }
+        else if (text.Length > 0)
+        {
+            builder.Append('\n');
+        }
+
+        return builder.Append(WarningSign).Append(notice).ToString();
+    }
+
+    /// <summary>One line of subtext with the latest words of the reasoning, or null when there is nothing to show.</summary>
+    private static string? ReasoningPreview(string reasoningTail)
+    {
+        var words = string.Join(' ', reasoningTail.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (words.Length == 0)
+        {
+            return null;
+        }
+
+        words = KeepTail(words, ReasoningPreviewLength);
+        return ReasoningPrefix + (words.Length == ReasoningPreviewLength ? "\u2026" : "") + words;
+    }
+
+    /// <summary>The last <paramref name="length"/> characters of <paramref name="text"/>, not starting inside a surrogate pair.</summary>
+    private static string KeepTail(string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        var start = text.Length - length;
+        if (char.IsLowSurrogate(text[start]))
+        {
+            start++;
+        }
+
+        return text[start..];
+    }
+
+    private string TruncationNotice() =>
+        string.Create(CultureInfo.InvariantCulture, $"The answer was longer than {_maxReplyLength} characters and was cut here.");
+
+    private PartRender Render(string text, RenderKind kind, Snapshot snapshot)
+    {
+        if (_mode == DeliveryMode.Plain)
+        {
+            return new PartRender(text, 0, null);
+        }
+
+        return kind switch
+        {
+            RenderKind.InProgress => new PartRender(text, _inProgressColor, null),
+            RenderKind.Final => new PartRender(text, _doneColor, null),
+            _ => new PartRender(text, snapshot.FailureReason is null ? _doneColor : _failedColor, _showFooter ? FormatFooter(snapshot) : null),
+        };
+    }
+
+    private string? FormatFooter(Snapshot snapshot)
+    {
+        var pieces = new List<string>(3);
+        if (!string.IsNullOrWhiteSpace(snapshot.ModelId))
+        {
+            pieces.Add(snapshot.ModelId.Length > 100 ? snapshot.ModelId[..100] : snapshot.ModelId);
+        }
+
+        if (snapshot.Usage?.OutputTokenCount is { } tokens and > 0)
+        {
+            pieces.Add(string.Create(CultureInfo.InvariantCulture, $"{tokens} tokens"));
+            if (snapshot.FirstContentAt is { } first)
+            {
+                var seconds = _time.GetElapsedTime(first, snapshot.EndedAt).TotalSeconds;
+                if (seconds > 0)
+                {
+                    pieces.Add(string.Create(CultureInfo.InvariantCulture, $"{tokens / seconds:0.0} tokens/s"));
+                }
+            }
+        }
+
+        return pieces.Count == 0 ? null : string.Join(" \u00B7 ", pieces);
+    }
+
+    private OutgoingMessage ToMessage(PartRender render, ulong? replyTo) =>
+        _mode == DeliveryMode.Plain
+            ? OutgoingMessage.FromContent(render.Text, replyTo, _silent)
+            : OutgoingMessage.FromEmbed(new OutgoingEmbed(render.Text, render.Color, render.Footer), replyTo, _silent);
+
+    private ReplyResult BuildResult(DeliverySummary summary, long startedAt)
+    {
+        string text;
+        string? failure;
+        string? modelId;
+        UsageDetails? usage;
+        ChatFinishReason? finishReason;
+        long? firstTextAt;
+        int reasoningLength;
+        lock (_gate)
+        {
+            text = _text.ToString();
+            failure = _failureReason;
+            modelId = _modelId;
+            usage = _usage;
+            finishReason = _finishReason;
+            firstTextAt = _firstTextAt;
+            reasoningLength = _reasoningLength;
+        }
+
+        bool truncated;
+        lock (_gate)
+        {
+            truncated = _truncated;
+        }
+
+        var outcome = summary.DeliveryFailed ? ReplyOutcome.DeliveryFailed
+            : failure is not null ? ReplyOutcome.GenerationFailed
+            : truncated ? ReplyOutcome.Truncated
+            : ReplyOutcome.Completed;
+        DeliveryLog.ReplyDelivered(_logger, summary.MessageIds.Count, summary.DeliveredText.Length, summary.Calls, outcome);
+        return new ReplyResult(
+            summary.MessageIds,
+            text,
+            summary.DeliveredText,
+            outcome,
+            failure,
+            modelId,
+            usage,
+            finishReason,
+            firstTextAt is { } first ? _time.GetElapsedTime(startedAt, first) : null,
+            _time.GetElapsedTime(startedAt),
+            reasoningLength)
+        {
+            Parts = summary.Parts,
+        };
+    }
+
+    private static UsageDetails Merge(UsageDetails? earlier, UsageDetails? later) => new()
+    {
+        InputTokenCount = later?.InputTokenCount ?? earlier?.InputTokenCount,
+        OutputTokenCount = later?.OutputTokenCount ?? earlier?.OutputTokenCount,
+        TotalTokenCount = later?.TotalTokenCount ?? earlier?.TotalTokenCount,
+        CachedInputTokenCount = later?.CachedInputTokenCount ?? earlier?.CachedInputTokenCount,
+        ReasoningTokenCount = later?.ReasoningTokenCount ?? earlier?.ReasoningTokenCount,
+    };
+
+    private enum RenderKind
+    {
+        InProgress,
+        Final,
+        Last,
+    }
+
+    private readonly record struct Snapshot(
+        bool Ended, string? FailureReason, bool Truncated, string? ModelId, UsageDetails? Usage, long? FirstContentAt, long EndedAt, string ReasoningTail);
+
+    private readonly record struct DeliverySummary(
+        IReadOnlyList<ulong> MessageIds, IReadOnlyList<string> Parts, string DeliveredText, int Calls, bool DeliveryFailed);
+
+    /// <summary>What the delivery loop knows; touched only by that loop.</summary>
+    private sealed class DeliveryState(SplitCursor cursor)
+    {
+        public SplitCursor Cursor { get; } = cursor;
+
+        public List<ulong?> MessageIds { get; } = [];
+
+        public List<PartRender?> Shown { get; } = [];
+
+        public string Text { get; set; } = "";
+
+        public string? FinalText { get; set; }
+
+        public int SeenVersion { get; set; } = -1;
+
+        public int Settled { get; set; }
+
+        public int Calls { get; set; }
+
+        public void EnsureSlots(int count)
+        {
+            while (MessageIds.Count < count)
+            {
+                MessageIds.Add(null);
+                Shown.Add(null);
+            }
+        }
+
+        /// <summary>The message a new part at <paramref name="index"/> replies to: the last part that was sent.</summary>
+        public ulong? ReplyTargetFor(int index)
+        {
+            for (var i = index - 1; i >= 0; i--)
+            {
+                if (MessageIds[i] is { } id)
+                {
+                    return id;
+                }
+            }
+
+            return null;
+        }
+
+        public DeliverySummary Summarize(bool deliveryFailed)
+        {
+            var ids = new List<ulong>(MessageIds.Count);
+            var parts = new List<string>(MessageIds.Count);
+            for (var i = 0; i < MessageIds.Count; i++)
+            {
+                if (MessageIds[i] is { } id)
+                {
+                    ids.Add(id);
+                    parts.Add(Shown[i]?.Text ?? "");
+                }
+            }
+
+            return new DeliverySummary(ids, parts, FinalText ?? Text, Calls, deliveryFailed);
+        }
+    }
+}
