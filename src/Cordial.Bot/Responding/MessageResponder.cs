@@ -36,6 +36,9 @@ public sealed partial class MessageResponder(
     TimeProvider timeProvider,
     ILogger<MessageResponder> logger)
 {
+    /// <summary>The ChatOptions.AdditionalProperties key carrying the guild id (a ulong) of a request.</summary>
+    public const string GuildIdProperty = "cordial.guild_id";
+
     private volatile ResponderRules _rules = ResponderRules.Default;
 
     /// <summary>Trigger and access rules; replace the whole object to apply a new configuration.</summary>
@@ -117,7 +120,14 @@ public sealed partial class MessageResponder(
 
         var surface = request.Surface ?? surfaces.For(channel);
         var streamer = streamers.Create(surface, replyTo);
-        var updates = chat.GetStreamingResponseAsync(prompt, new ChatOptions { ModelId = model.Name }, token);
+        var chatOptions = new ChatOptions { ModelId = model.Name };
+        if (channel.GuildId is { } guildId)
+        {
+            // Lets pipeline stages (cache bypass, quotas) apply per-guild rules.
+            chatOptions.AdditionalProperties = new AdditionalPropertiesDictionary { [GuildIdProperty] = guildId };
+        }
+
+        var updates = chat.GetStreamingResponseAsync(prompt, chatOptions, token);
         var result = await streamer.RunAsync(GuardVisibility(updates, attempt, token), token);
 
         if (result.MessageIds.Count == 0)

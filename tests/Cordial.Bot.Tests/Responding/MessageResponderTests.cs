@@ -176,6 +176,7 @@ public sealed class MessageResponderTests
         await bot.IdleAsync();
 
         Assert.Equal("sim-vision", bot.Chat.Calls[0].Options!.ModelId);
+        Assert.Equal(General.GuildId, bot.Chat.Calls[0].Options!.AdditionalProperties![MessageResponder.GuildIdProperty]);
         Assert.EndsWith("Talk like a pirate.", bot.Chat.Calls[0].Messages[0].Text, StringComparison.Ordinal);
     }
 
