@@ -1,0 +1,13 @@
+namespace Cordial.Emulator.Discord;
+
+/// <summary>One response a bot gave to an interaction.</summary>
+/// <param name="CallbackType">Interaction callback type (4 message, 5 deferred, ...) for <see cref="EmulatedInteractionResponseKind.Callback"/>.</param>
+/// <param name="MessageId">The message created or edited, if any.</param>
+public sealed record EmulatedInteractionResponse(
+    EmulatedInteractionResponseKind Kind,
+    int? CallbackType,
+    string? Content,
+    string EmbedsJson,
+    int Flags,
+    ulong? MessageId,
+    DateTimeOffset At);

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Cordial.Emulator.Tests.Discord;
+
+public sealed class DiscordControlApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, string path, JsonNode body)
+    {
+        var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!;
+    }
+
+    [Fact]
+    public async Task A_world_is_built_driven_and_read_over_http()
+    {
+        await using var world = await EmulatorWorld.StartAsync();
+        using var control = new HttpClient { BaseAddress = new Uri(world.Host.BaseAddress, "_emulator/discord/") };
+
+        var bot = await PostAsync(control, "bots", new JsonObject { ["username"] = "Helper", ["token"] = "helper-token" });
+        Assert.Equal("helper-token", (string?)bot["token"]);
+        Assert.IsType<string>((string?)bot["user"]!["id"]);
+        var user = await PostAsync(control, "users", new JsonObject { ["username"] = "bob" });
+        var userId = (string)user["id"]!;
+        var guild = await PostAsync(control, "guilds", new JsonObject { ["name"] = "Over HTTP", ["ownerId"] = userId });
+        var guildId = (string)guild["id"]!;
+        var role = await PostAsync(control, $"guilds/{guildId}/roles", new JsonObject { ["name"] = "vip", ["permissions"] = "8" });
+        await PostAsync(control, $"guilds/{guildId}/members", new JsonObject { ["userId"] = userId, ["roleIds"] = new JsonArray(role["id"]!.DeepClone()) });
+        var channel = await PostAsync(control, $"guilds/{guildId}/channels", new JsonObject { ["name"] = "chat", ["kind"] = "Text" });
+        var channelId = (string)channel["id"]!;
+
+        var posted = await PostAsync(control, $"channels/{channelId}/messages", new JsonObject
+        {
+            ["authorId"] = userId,
+            ["content"] = "hello over http",
+            ["attachments"] = new JsonArray(new JsonObject { ["filename"] = "a.txt", ["contentType"] = "text/plain", ["dataBase64"] = Convert.ToBase64String("abc"u8.ToArray()) }),
+        });
+        Assert.Equal("hello over http", (string?)posted["content"]);
+
+        using var botHttp = new HttpClient { BaseAddress = world.Host.RestBaseAddress };
+        botHttp.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bot", "helper-token");
+        await botHttp.PatchAsync($"channels/{channelId}/messages/{(string)posted["id"]!}", new StringContent("""{"content":"nope"}""", Encoding.UTF8, "application/json"), Ct);
+        var reply = await botHttp.PostAsync($"channels/{channelId}/messages", new StringContent("""{"content":"v1"}""", Encoding.UTF8, "application/json"), Ct);
+        var replyId = (string)JsonNode.Parse(await reply.Content.ReadAsStringAsync(Ct))!["id"]!;
+        await botHttp.PatchAsync($"channels/{channelId}/messages/{replyId}", new StringContent("""{"content":"v2"}""", Encoding.UTF8, "application/json"), Ct);
+
+        var messages = JsonNode.Parse(await control.GetStringAsync($"channels/{channelId}/messages", Ct))!.AsArray();
+        Assert.Equal(2, messages.Count);
+        Assert.Equal("hello over http", (string?)messages[0]!["content"]);
+        Assert.Single(messages[0]!["attachments"]!.AsArray());
+        Assert.Equal(["v1", "v2"], messages[1]!["revisions"]!.AsArray().Select(r => (string?)r!["content"]));
+        Assert.NotNull((string?)messages[1]!["revisions"]![1]!["at"]);
+
+        var stats = JsonNode.Parse(await control.GetStringAsync($"bots/{(string)bot["user"]!["id"]!}/stats", Ct))!;
+        Assert.Equal(3, (int)stats["restRequests"]!);
+        Assert.Equal(1, (int)stats["invalidRequests"]!);
+
+        var state = JsonNode.Parse(await control.GetStringAsync("state", Ct))!;
+        Assert.Contains(state["guilds"]!.AsArray(), g => (string?)g!["guild"]!["id"] == guildId);
+
+        var bad = await control.PostAsync("guilds/123/channels", new StringContent("""{"name":"x"}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("123", (string?)JsonNode.Parse(await bad.Content.ReadAsStringAsync(Ct))!["error"]);
+    }
+
+    [Fact]
+    public async Task Slash_commands_and_faults_over_http()
+    {
+        await using var world = await EmulatorWorld.StartAsync();
+        using var control = new HttpClient { BaseAddress = new Uri(world.Host.BaseAddress, "_emulator/discord/") };
+        await using var client = await world.ConnectAsync();
+        await client.IdentifyAsync(world.Bot.Token, EmulatorWorld.DefaultIntents);
+
+        var interaction = await PostAsync(control, "interactions", new JsonObject
+        {
+            ["channelId"] = world.Channel.Id.ToString(),
+            ["userId"] = world.Human.Id.ToString(),
+            ["commandName"] = "ask",
+            ["options"] = new JsonObject { ["prompt"] = "hi" },
+        });
+        var dispatched = (await client.WaitForDispatchAsync("INTERACTION_CREATE"))["d"]!;
+        Assert.Equal((string?)interaction["id"], (string?)dispatched["id"]);
+        Assert.Equal("hi", (string?)dispatched["data"]!["options"]![0]!["value"]);
+
+        await PostAsync(control, "faults/close-connections", new JsonObject { ["code"] = 4009 });
+        Assert.Equal(4009, await client.WaitForCloseAsync());
+
+        await PostAsync(control, "faults/fail-route", new JsonObject { ["method"] = "GET", ["route"] = "/users/@me", ["status"] = 502, ["count"] = 1 });
+        Assert.Equal(HttpStatusCode.BadGateway, (await world.Http.GetAsync("users/@me", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await world.Http.GetAsync("users/@me", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Events_stream_as_server_sent_events()
+    {
+        await using var world = await EmulatorWorld.StartAsync();
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(30)); // bounds a failing test only
+        using var http = new HttpClient { BaseAddress = world.Host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await http.GetAsync("_emulator/discord/events", HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+        Assert.Equal(": connected", await reader.ReadLineAsync(bound.Token));
+
+        var posted = await world.Emulator.PostMessageAsync(world.Channel.Id, world.Human.Id, "streamed", cancellationToken: Ct);
+        await world.SendMessageAsync("bot says");
+        List<JsonNode> events = [];
+        while (events.Count < 2)
+        {
+            var line = await reader.ReadLineAsync(bound.Token);
+            if (line is not null && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add(JsonNode.Parse(line["data: ".Length..])!);
+            }
+        }
+
+        Assert.All(events, e => Assert.Equal("message_created", (string?)e["type"]));
+        Assert.Equal(posted.Id.ToString(), (string?)events[0]["messageId"]);
+        Assert.Equal("streamed", (string?)events[0]["message"]!["content"]);
+        Assert.Equal("bot says", (string?)events[1]["message"]!["content"]);
+    }
+
+    [Fact]
+    public async Task Subscribers_are_bounded_and_a_slow_one_loses_oldest_events()
+    {
+        await using var world = await EmulatorWorld.StartAsync();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        await using var enumerator = world.Emulator.SubscribeAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        await world.Emulator.PostMessageAsync(world.Channel.Id, world.Human.Id, "m0", cancellationToken: Ct);
+        Assert.True(await enumerator.MoveNextAsync());
+        Assert.Equal("m0", enumerator.Current.Message!.Content);
+        for (var i = 1; i <= 5000; i++)
+        {
+            await world.Emulator.PostMessageAsync(world.Channel.Id, world.Human.Id, "m" + i, cancellationToken: Ct);
+        }
+
+        Assert.True(await enumerator.MoveNextAsync());
+        Assert.NotEqual("m1", enumerator.Current.Message!.Content); // the oldest were dropped
+        await cts.CancelAsync();
+    }
+}
