@@ -12,7 +12,7 @@ public sealed class DiscordJsChannelTests
     private static readonly TimeSpan Step = InteropAssert.Step;
 
     [Theory]
-    [InlineData("dm", Skip = "Emulator gap: MESSAGE_CREATE carries no channel_type, and discord.js 14.28.1 needs channel_type = 1 to build a DM channel it has not cached, so it drops the message. Remove this Skip once the emulator sends channel_type.")]
+    [InlineData("dm")]
     [InlineData("thread")]
     public async Task Reply_and_edit_work_in_dms_and_threads(string where)
     {

@@ -242,6 +242,13 @@ public sealed partial class DiscordEmulator
             ["pinned"] = false,
             ["flags"] = message.Flags,
         };
+        if (gateway && _channels.TryGetValue(message.ChannelId, out var own))
+        {
+            // Discord sends the channel's type on MESSAGE_CREATE/UPDATE; discord.js needs it to accept a DM in a
+            // channel it has not cached yet.
+            json["channel_type"] = (int)own.Channel.Kind;
+        }
+
         if (message.GuildId is { } guildId)
         {
             json["guild_id"] = Id(guildId);

@@ -58,6 +58,7 @@ public sealed class DiscordGatewayTests
         Assert.Equal(posted.Id.ToString(), (string?)dispatch["id"]);
         Assert.Equal($"hi <@{world.Bot.User.Id}>", (string?)dispatch["content"]);
         Assert.Equal(world.Guild.Id.ToString(), (string?)dispatch["guild_id"]);
+        Assert.Equal(0, (int)dispatch["channel_type"]!);
         Assert.Equal("alice", (string?)dispatch["author"]!["username"]);
         Assert.Null(dispatch["author"]!["bot"]);
         Assert.NotNull(dispatch["member"]!["joined_at"]);
@@ -98,6 +99,7 @@ public sealed class DiscordGatewayTests
         var dmDispatch = (await client.WaitForDispatchAsync("MESSAGE_CREATE"))["d"]!;
         Assert.Equal("private words", (string?)dmDispatch["content"]);
         Assert.Null(dmDispatch["guild_id"]);
+        Assert.Equal(1, (int)dmDispatch["channel_type"]!);
 
         await world.SendMessageAsync("mine");
         Assert.Equal("mine", (string?)(await client.WaitForDispatchAsync("MESSAGE_CREATE"))["d"]!["content"]);
