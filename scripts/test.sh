@@ -60,9 +60,17 @@ ensure_postgres() {
   fi
 }
 
+ensure_chromium() {
+  # the browser test of the sandbox page drives Debian's chromium through chromedriver (headless)
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver || say "chromium could not be installed: the browser tests will report it"
+  fi
+}
+
 trap stop_postgres EXIT
 ensure_node_packages
 ensure_postgres
+ensure_chromium
 
 say "dotnet build"
 if ! dotnet build Cordial.slnx -c Debug -nologo -clp:ErrorsOnly -v:q; then

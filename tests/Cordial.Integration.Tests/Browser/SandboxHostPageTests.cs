@@ -1,0 +1,79 @@
+using Cordial.Emulator.Llm;
+using Cordial.Sandbox;
+
+namespace Cordial.Integration.Tests.Browser;
+
+/// <summary>
+/// The sandbox as a newcomer meets it: the real bot, the simulated model and the page in headless chromium. One sandbox
+/// serves both checks (starting the bot is the slow part on a 2-core machine).
+/// </summary>
+public sealed class SandboxHostPageTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Hello_streams_the_simulated_models_answer_and_help_answers_only_you()
+    {
+        var options = new SandboxHostOptions
+        {
+            Port = 0,
+            DataDirectory = Path.Combine(Path.GetTempPath(), "cordial-sandbox-page-" + Guid.NewGuid().ToString("N")),
+        };
+        await using var sandbox = await SandboxHost.StartAsync(options, Token);
+        using var browser = HeadlessChromium.Start();
+        var page = new SandboxPageDriver(browser);
+        await page.OpenAsync(sandbox.PageAddress, "general");
+        Assert.Equal("Sandbox — simulated model", page.Script<string>("return document.getElementById('sandbox-title').textContent;"));
+        Assert.True(page.Script<bool>("return document.getElementById('mention-toggle').checked;"), "the mention toggle starts on in #general");
+
+        // "hello" with the mention: the simulated model's echo streams in (slowed down so it takes several edits).
+        sandbox.Llm!.SetBehavior("sim-small", new LlmBehavior { TokensPerSecond = 8, TimeToFirstToken = TimeSpan.FromMilliseconds(200) });
+        page.RecordTextsOfBotMessages();
+        page.Send("hello");
+
+        var general = sandbox.Channels["general"];
+        var question = await Eventually.UntilAsync(
+            () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.UserId),
+            m => m is not null, "the page's message", TimeSpan.FromSeconds(90));
+        Assert.Equal($"<@{sandbox.BotUserId}> hello", question!.Content);
+        var answer = await Eventually.UntilAsync(
+            () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.BotUserId && m.ReplyToMessageId == question.Id),
+            m => m is not null, "the bot's answer", TimeSpan.FromSeconds(90));
+        var request = await Eventually.UntilAsync(() => sandbox.Llm.Requests, r => r.Count > 0, "the model request", TimeSpan.FromSeconds(90));
+        var final = LlmEmulator.EchoPrefix + request[0].LastUserText;
+        Assert.EndsWith("hello", final, StringComparison.Ordinal);
+
+        await SandboxPageDriver.WaitAsync(() => page.MessageText(answer!.Id), t => t == final, "the page to show the final answer");
+        Assert.Equal(final, sandbox.Discord.GetMessage(general, answer!.Id)!.Content);
+        Assert.Equal("@you@Cordial hello", page.MessagePart(answer.Id, ".reference"));
+
+        // Every text the page showed for the answer was one of the bot's revisions, in order, ending with the final one.
+        var revisions = sandbox.Discord.GetMessage(general, answer.Id)!.Revisions.Select(r => r.Content).ToList();
+        var shown = page.RecordedTexts(answer.Id).Where(t => t.Length > 0).ToList();
+        Assert.Equal(final, shown[^1]);
+        var next = 0;
+        foreach (var text in shown)
+        {
+            next = revisions.IndexOf(text, next);
+            Assert.True(next >= 0, $"the page showed \"{text}\", which is not a later revision of the answer ({string.Join(" | ", revisions)})");
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"The page showed {shown.Count} states of an answer with {revisions.Count} revisions.");
+        page.Screenshot("sandbox-general");
+
+        // /help from the slash-command menu: an ephemeral answer, marked as shown only to you.
+        page.Type("/help");
+        await SandboxPageDriver.WaitAsync(() => page.CommandMenu, m => m == "help", "/help in the menu");
+        page.PressEnter();
+        var help = await Eventually.UntilAsync(
+            () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.BotUserId && m.InteractionId is not null && m.Content.Length > 0),
+            m => m is not null, "the /help answer", TimeSpan.FromSeconds(90));
+        Assert.Equal(64, help!.Flags & 64);
+
+        var rendered = help.Content.Replace("**", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
+        await SandboxPageDriver.WaitAsync(() => page.MessageText(help.Id), t => t == rendered, "the page to show the /help answer");
+        Assert.StartsWith("Only you can see this", page.MessagePart(help.Id, ".ephemeral-note"), StringComparison.Ordinal);
+        await SandboxPageDriver.WaitAsync(() => page.MessagePart(help.Id, ".command-use"), t => t == "@you used /help", "the command's use line");
+        page.Screenshot("sandbox-help");
+    }
+}
