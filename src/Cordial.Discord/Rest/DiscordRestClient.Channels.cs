@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+using Cordial.Discord.Models;
+
+namespace Cordial.Discord.Rest;
+
+public sealed partial class DiscordRestClient
+{
+    /// <summary>GET /channels/{id}.</summary>
+    public Task<JsonChannel> GetChannelAsync(ulong channelId, CancellationToken cancellationToken = default) =>
+        SendAsync(Route.Create(HttpMethod.Get, $"channels/{channelId}"), null, DiscordJsonContext.Default.JsonChannel, cancellationToken);
+
+    /// <summary>
+    /// GET /channels/{id}/messages: up to <paramref name="limit"/> (1–100) messages, newest first, around, before
+    /// or after a message (at most one of the three).
+    /// </summary>
+    public Task<JsonMessage[]> GetMessagesAsync(ulong channelId, int limit = 50, ulong? before = null, ulong? after = null, ulong? around = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 100);
+        if ((before is null ? 0 : 1) + (after is null ? 0 : 1) + (around is null ? 0 : 1) > 1)
+        {
+            throw new ArgumentException("Use at most one of before, after and around.");
+        }
+
+        var query = new StringBuilder("?limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
+        AppendQuery(query, "before", before);
+        AppendQuery(query, "after", after);
+        AppendQuery(query, "around", around);
+        var route = Route.Create(HttpMethod.Get, $"channels/{channelId}/messages").WithQuery(query.ToString());
+        return SendAsync(route, null, DiscordJsonContext.Default.JsonMessageArray, cancellationToken);
+    }
+
+    /// <summary>POST /channels/{id}/typing: shows "Bot is typing…" for about ten seconds.</summary>
+    public Task TriggerTypingAsync(ulong channelId, CancellationToken cancellationToken = default) =>
+        SendAsync(Route.Create(HttpMethod.Post, $"channels/{channelId}/typing"), null, cancellationToken);
+
+    private static void AppendQuery(StringBuilder query, string name, ulong? value)
+    {
+        if (value is { } id)
+        {
+            query.Append('&').Append(name).Append('=').Append(id.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}

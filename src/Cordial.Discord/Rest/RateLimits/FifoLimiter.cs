@@ -1,0 +1,208 @@
+namespace Cordial.Discord.Rest.RateLimits;
+
+/// <summary>
+/// The waiting half of every rate limiter: callers that cannot be served now queue in arrival order and are
+/// served first-in first-out when the subclass says a grant is possible (after a response or at a timer).
+/// </summary>
+/// <remarks>
+/// Thread-safe. The uncontended path takes one short lock and returns a completed <see cref="ValueTask{T}"/>
+/// without allocating. Waiters are completed under the lock with asynchronous continuations, so no user code
+/// ever runs under it. The queue is bounded by <see cref="MaxWaiters"/>.
+/// </remarks>
+internal abstract class FifoLimiter<TTicket> : IDisposable
+{
+    /// <summary>Upper bound of callers queued on one limiter; more is a caller bug (unbounded fan-out).</summary>
+    public const int MaxWaiters = 100_000;
+
+    private static readonly TimeSpan MinimumTimerDelay = TimeSpan.FromMilliseconds(1);
+
+    private readonly Queue<Waiter> _waiters = new();
+    private ITimer? _timer;
+    private long _timerDueAt = long.MaxValue;
+    private bool _disposed;
+
+    protected FifoLimiter(TimeProvider timeProvider)
+    {
+        TimeProvider = timeProvider;
+    }
+
+    protected Lock Gate { get; } = new();
+
+    protected TimeProvider TimeProvider { get; }
+
+    /// <summary>Callers currently waiting (including ones cancelled but not yet swept).</summary>
+    public int QueueLength
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
+    /// <summary>Tries to grant one caller now. Called under <see cref="Gate"/>.</summary>
+    protected abstract bool TryGrantLocked(long now, out TTicket ticket);
+
+    /// <summary>
+    /// The timestamp at which time alone could make a grant possible, or <see cref="long.MaxValue"/> when only
+    /// a response can. Called under <see cref="Gate"/> when callers wait.
+    /// </summary>
+    protected abstract long NextWakeLocked(long now);
+
+    public ValueTask<TTicket> AcquireAsync(CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        lock (Gate)
+        {
+            var now = TimeProvider.GetTimestamp();
+            if (_waiters.Count > 0)
+            {
+                PumpLocked(now);
+            }
+
+            if (_waiters.Count == 0 && TryGrantLocked(now, out var ticket))
+            {
+                return new ValueTask<TTicket>(ticket);
+            }
+
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_waiters.Count >= MaxWaiters)
+            {
+                throw new InvalidOperationException($"More than {MaxWaiters} requests are queued on one Discord rate-limit bucket.");
+            }
+
+            waiter = new Waiter(this);
+            _waiters.Enqueue(waiter);
+            ScheduleLocked(now);
+        }
+
+        return WaitAsync(waiter, cancellationToken);
+    }
+
+    private static async ValueTask<TTicket> WaitAsync(Waiter waiter, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
+        }
+
+        try
+        {
+            return await waiter.Completion.Task;
+        }
+        finally
+        {
+            await waiter.Registration.DisposeAsync();
+        }
+    }
+
+    /// <summary>Serves queued callers that can be served now, then arms the timer for the rest. Call under <see cref="Gate"/>.</summary>
+    protected void PumpLocked(long now)
+    {
+        while (_waiters.TryPeek(out var head))
+        {
+            if (head.Completion.Task.IsCompleted)
+            {
+                _waiters.Dequeue();
+                continue;
+            }
+
+            if (!TryGrantLocked(now, out var ticket))
+            {
+                break;
+            }
+
+            _waiters.Dequeue();
+            head.Completion.TrySetResult(ticket);
+        }
+
+        ScheduleLocked(now);
+    }
+
+    /// <summary>Pumps from outside the lock (after state changed).</summary>
+    protected void Pump()
+    {
+        lock (Gate)
+        {
+            PumpLocked(TimeProvider.GetTimestamp());
+        }
+    }
+
+    protected bool HasWaitersLocked => _waiters.Count > 0;
+
+    private void ScheduleLocked(long now)
+    {
+        if (_waiters.Count == 0 || _disposed)
+        {
+            return;
+        }
+
+        var due = NextWakeLocked(now);
+        if (due == long.MaxValue || due >= _timerDueAt)
+        {
+            return;
+        }
+
+        _timerDueAt = due;
+        var delay = TimeProvider.GetElapsedTime(now, due);
+        if (delay < MinimumTimerDelay)
+        {
+            delay = MinimumTimerDelay;
+        }
+
+        if (_timer is null)
+        {
+            _timer = TimeProvider.CreateTimer(static state => ((FifoLimiter<TTicket>)state!).OnTimer(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimer()
+    {
+        lock (Gate)
+        {
+            _timerDueAt = long.MaxValue;
+            PumpLocked(TimeProvider.GetTimestamp());
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+            while (_waiters.TryDequeue(out var waiter))
+            {
+                waiter.Completion.TrySetException(new ObjectDisposedException(GetType().Name));
+            }
+        }
+    }
+
+    private sealed class Waiter(FifoLimiter<TTicket> owner)
+    {
+        public TaskCompletionSource<TTicket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Cancel(CancellationToken token)
+        {
+            lock (owner.Gate)
+            {
+                Completion.TrySetCanceled(token);
+            }
+        }
+    }
+}
