@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using Cordial.Llm.Caching;
+using Cordial.Llm.Coalescing;
 using Cordial.Llm.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 using Cordial.Llm.Resilience;
 using Microsoft.Extensions.AI;
 
@@ -9,6 +12,8 @@ namespace Cordial.Benchmarks.Llm;
 /// Cost of the LLM middleware (telemetry → tools → fallback → resilience → router) over an in-memory provider.
 /// Per streamed token: (Stream_Pipeline − Stream_Raw) / Tokens. Per request: Request_Pipeline − Request_Raw.
 /// No MeterListener is attached (instruments disabled), as in a process without a metrics exporter.
+/// The response cache and coalescing are switched off: every call here would otherwise be a cache hit. Their own
+/// costs (hit lookup, request key) are measured in Caching/ResponseCacheBenchmarks.
 /// </summary>
 [MemoryDiagnoser]
 public class PipelineOverheadBenchmarks
@@ -30,7 +35,11 @@ public class PipelineOverheadBenchmarks
             _ => "bench-provider",
             _ => [],
             _ => (_raw, "bench-model"));
-        _pipeline = LlmPipelineFactory.Create(routing, null, new LlmResilienceOptions());
+        var services = new ServiceCollection()
+            .Configure<CacheOptions>(o => o.Enabled = false)
+            .Configure<CoalescingOptions>(o => o.Enabled = false)
+            .BuildServiceProvider();
+        _pipeline = LlmPipelineFactory.Create(routing, services, new LlmResilienceOptions());
     }
 
     [GlobalCleanup]

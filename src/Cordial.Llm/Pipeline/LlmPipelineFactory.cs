@@ -1,3 +1,5 @@
+using Cordial.Llm.Caching;
+using Cordial.Llm.Coalescing;
 using Cordial.Llm.Fallback;
 using Cordial.Llm.Providers;
 using Cordial.Llm.Resilience;
@@ -15,7 +17,7 @@ namespace Cordial.Llm.Pipeline;
 /// </summary>
 /// <remarks>
 /// Order, outermost first (see docs/LLM-PIPELINE.md for why):
-/// telemetry → [cache → coalescing → quota, issue 5] → tools → fallback → resilience → model router → provider.
+/// telemetry → cache → coalescing → [quota, issue 5] → tools → fallback → resilience → model router → provider.
 /// </remarks>
 public static class LlmPipelineFactory
 {
@@ -58,6 +60,8 @@ public static class LlmPipelineFactory
             // Issue 5 goes here, in this order: cache (a hit skips everything below and is still measured above),
             // coalescing (identical in-flight requests share one provider call), quota (per user / per provider,
             // charged only for calls that reach the tool loop and providers).
+            .UseResponseCache()
+            .UseCoalescing()
             .UseTools(options: tools)
             .UseFallback(f =>
             {

@@ -1,0 +1,6 @@
+using Cordial.Llm.Caching;
+
+namespace Cordial.Llm.Coalescing;
+
+/// <summary>Identity of an in-flight call: the request's <see cref="ResponseCacheKey"/> and whether it streams.</summary>
+internal readonly record struct CoalescingKey(ResponseCacheKey Request, bool Streaming);

@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.AI;
+
+namespace Cordial.Llm.Coalescing;
+
+/// <summary>
+/// One upstream call shared by every identical request (its waiters). A streaming call buffers its updates so each
+/// waiter reads the whole stream from the start, whenever it joined; a non-streaming call shares its response.
+/// </summary>
+/// <remarks>
+/// The upstream call runs under its own token: it is cancelled only when the last waiter leaves before it
+/// completed. Thread-safe; the lock is never held across an await or while calling out.
+/// </remarks>
+internal sealed class InFlightCall
+{
+    private readonly Lock _gate = new();
+    private readonly List<ChatResponseUpdate> _updates = [];
+    private readonly CancellationTokenSource _upstream = new();
+    private readonly TaskCompletionSource<ChatResponse> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<InFlightCall> _detach;
+    private readonly int _maxBuffered;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waiters;
+    private bool _joinable = true;
+    private bool _completed;
+    private ExceptionDispatchInfo? _error;
+
+    public InFlightCall(CoalescingKey key, int maxBuffered, Action<InFlightCall> detach)
+    {
+        Key = key;
+        _maxBuffered = maxBuffered;
+        _detach = detach;
+    }
+
+    public CoalescingKey Key { get; }
+
+    /// <summary>Waiters currently attached.</summary>
+    public int Waiters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiters;
+            }
+        }
+    }
+
+    /// <summary>The shared response of a non-streaming call.</summary>
+    public Task<ChatResponse> Response => _response.Task;
+
+    /// <summary>Attaches a waiter; false when the call no longer accepts waiters (completed, abandoned, buffer full).</summary>
+    public bool TryJoin()
+    {
+        lock (_gate)
+        {
+            if (!_joinable)
+            {
+                return false;
+            }
+
+            _waiters++;
+            return true;
+        }
+    }
+
+    /// <summary>Detaches a waiter; the last one leaving an unfinished call cancels the upstream call.</summary>
+    public void Leave()
+    {
+        bool abandon;
+        lock (_gate)
+        {
+            _waiters--;
+            abandon = _waiters == 0 && !_completed;
+            if (abandon)
+            {
+                _joinable = false;
+            }
+        }
+
+        if (abandon)
+        {
+            _detach(this);
+            try
+            {
+                _upstream.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A cancellation callback of the upstream failed; the call is abandoned anyway.
+            }
+        }
+    }
+
+    /// <summary>Runs the upstream stream, buffering its updates for the waiters.</summary>
+    public async Task PumpAsync(Func<CancellationToken, IAsyncEnumerable<ChatResponseUpdate>> start)
+    {
+        Exception? failure = null;
+        try
+        {
+            await Task.Yield(); // the upstream call never runs on the first waiter's stack
+            var token = _upstream.Token;
+            await foreach (var update in start(token).WithCancellation(token))
+            {
+                Append(update);
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        Complete(failure);
+    }
+
+    /// <summary>Runs the upstream non-streaming call and shares its response (or failure).</summary>
+    public async Task RunAsync(Func<CancellationToken, Task<ChatResponse>> start)
+    {
+        try
+        {
+            await Task.Yield();
+            var response = await start(_upstream.Token);
+            Complete(null);
+            _response.TrySetResult(response);
+        }
+        catch (OperationCanceledException ex)
+        {
+            Complete(ex);
+            _response.TrySetCanceled(ex.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            Complete(ex);
+            _response.TrySetException(ex);
+        }
+    }
+
+    /// <summary>Every update of the stream from the start (each a copy), then its end or its failure.</summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = 0;
+        while (true)
+        {
+            ChatResponseUpdate? item = null;
+            Task? wait = null;
+            ExceptionDispatchInfo? error = null;
+            var done = false;
+            lock (_gate)
+            {
+                if (next < _updates.Count)
+                {
+                    item = _updates[next++];
+                }
+                else if (_completed)
+                {
+                    done = true;
+                    error = _error;
+                }
+                else
+                {
+                    wait = _changed.Task;
+                }
+            }
+
+            if (item is not null)
+            {
+                yield return item.Clone();
+            }
+            else if (done)
+            {
+                error?.Throw();
+                yield break;
+            }
+            else
+            {
+                await wait!.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    private void Append(ChatResponseUpdate update)
+    {
+        TaskCompletionSource changed;
+        var detach = false;
+        lock (_gate)
+        {
+            _updates.Add(update);
+            if (_joinable && _updates.Count >= _maxBuffered)
+            {
+                _joinable = false;
+                detach = true;
+            }
+
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (detach)
+        {
+            _detach(this);
+        }
+
+        changed.TrySetResult();
+    }
+
+    private void Complete(Exception? failure)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _completed = true;
+            _joinable = false;
+            _error = failure is null ? null : ExceptionDispatchInfo.Capture(failure);
+            changed = _changed;
+        }
+
+        _detach(this);
+        changed.TrySetResult();
+
+        // _upstream is deliberately not disposed: it has no timer, and a waiter leaving at this very moment may
+        // still call Cancel on it (Cancel and Dispose must not race).
+    }
+}
