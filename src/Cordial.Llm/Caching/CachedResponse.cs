@@ -55,7 +55,7 @@ public sealed class CachedResponse
 
     /// <summary>
     /// Builds an entry from a complete answer, or returns null when the answer must not be stored: finish reason
-    /// other than stop/length, any content other than text, reasoning and usage (tool calls, errors, images …),
+    /// other than stop/length, an answer that used tools, any content other than text, reasoning and usage (tool calls, errors, images …),
     /// no text at all, or a message not from the assistant.
     /// </summary>
     public static CachedResponse? TryCreate(ChatResponse response, int compressionThreshold)
@@ -64,6 +64,11 @@ public sealed class CachedResponse
         if (response.FinishReason != ChatFinishReason.Stop && response.FinishReason != ChatFinishReason.Length)
         {
             return null;
+        }
+
+        if (response.AdditionalProperties?.ContainsKey(Tools.ToolInvokingChatClient.ToolsUsedProperty) == true)
+        {
+            return null; // the answer depends on what the tools returned this time
         }
 
         var text = new StringBuilder();

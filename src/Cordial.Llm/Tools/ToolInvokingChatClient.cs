@@ -26,6 +26,12 @@ namespace Cordial.Llm.Tools;
 /// </remarks>
 public sealed partial class ToolInvokingChatClient : DelegatingChatClient
 {
+    /// <summary>
+    /// Set (true) in AdditionalProperties of every update streamed after a tool ran: the answer depends on tool results
+    /// (a clock, a lookup), so the response cache must not store it.
+    /// </summary>
+    public const string ToolsUsedProperty = "cordial.tools_used";
+
     private readonly ToolRegistry _registry;
     private readonly int _maxRounds;
     private readonly TimeSpan _toolTimeout;
@@ -109,7 +115,7 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
                 roundUpdates.Add(update);
                 if (!HasCall(update))
                 {
-                    yield return update;
+                    yield return round == 0 ? update : MarkToolsUsed(update);
                     continue;
                 }
 
@@ -142,6 +148,12 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
             history.AddRange(roundUpdates.ToChatResponse().Messages);
             history.Add(await InvokeAsync(calls, toolOptions, cancellationToken));
         }
+    }
+
+    private static ChatResponseUpdate MarkToolsUsed(ChatResponseUpdate update)
+    {
+        (update.AdditionalProperties ??= [])[ToolsUsedProperty] = true;
+        return update;
     }
 
     /// <summary>Clones the options with the registry's tools added, or returns null when there is nothing to invoke.</summary>

@@ -115,6 +115,18 @@ public sealed class ResponseCacheTests
     }
 
     [Fact]
+    public void Answers_that_used_tools_are_not_storable()
+    {
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "It is 14:05."))
+        {
+            FinishReason = ChatFinishReason.Stop,
+            AdditionalProperties = new() { [Cordial.Llm.Tools.ToolInvokingChatClient.ToolsUsedProperty] = true },
+        };
+
+        Assert.Null(CachedResponse.TryCreate(response, 1024));
+    }
+
+    [Fact]
     public async Task Parallel_gets_and_sets_keep_the_bounds_and_the_accounting()
     {
         var entry = Entry(new string('z', 300));

@@ -45,6 +45,11 @@ public sealed class ToolInvokingChatClientTests
         {
             Assert.DoesNotContain(updates, u => u.Contents.Any(c => c is FunctionCallContent));
             Assert.DoesNotContain(updates, u => u.FinishReason == ChatFinishReason.ToolCalls);
+
+            // What streamed after the tool ran is marked, so the response cache never stores a tool-dependent answer.
+            Assert.Null(updates.First().AdditionalProperties?.GetValueOrDefault(ToolInvokingChatClient.ToolsUsedProperty));
+            Assert.All(updates.Where(u => u.Text.Contains("result", StringComparison.Ordinal)), u => Assert.Equal(true, u.AdditionalProperties![ToolInvokingChatClient.ToolsUsedProperty]));
+            Assert.Null(Cordial.Llm.Caching.CachedResponse.TryCreate(updates.ToChatResponse(), 1024));
         }
         else
         {
