@@ -1,3 +1,5 @@
+using Cordial.Configuration;
+
 namespace Cordial;
 
 /// <summary>
@@ -8,11 +10,19 @@ internal static class CommandLine
     public const string Usage = """
         usage: cordial [verb] [options]
 
-          run            run the bot (the default; with no Discord token it starts the sandbox)
+          run            run the bot (the default); with no Discord token it starts the sandbox
+                           --port N      /health and /alive on 127.0.0.1:N (default Http:Port, 5080)
+          sandbox        the sandbox: a local Discord-compatible server, the bot and a chat page on one port
+                           --port N      listen on 127.0.0.1:N (default 5080; 0 = any free port)
+                           --data DIR    where the sandbox keeps its database (default data)
+          check-config   validate the configuration and print "configuration OK" or every problem (exit 1)
           emulator       run the Discord-compatible and OpenAI-compatible emulators
                            --port N      listen on 127.0.0.1:N (default 5080)
                            --token T     accept only this bot token (default: any well-formed token)
           help           print this text
+
+        Configuration: appsettings.json, cordial.json in the working directory, environment variables
+        (Discord__Token or CORDIAL_Discord__Token). See docs/CONFIGURATION.md.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -21,7 +31,7 @@ internal static class CommandLine
         CommandArguments arguments;
         try
         {
-            arguments = CommandArguments.Parse(verb == "run" && (args.Length == 0 || args[0].StartsWith('-')) ? args : args[1..]);
+            arguments = CommandArguments.Parse(args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args);
         }
         catch (FormatException ex)
         {
@@ -37,10 +47,14 @@ internal static class CommandLine
             shutdown.Cancel();
         };
 
+        var contentRoot = Directory.GetCurrentDirectory();
         try
         {
             return verb switch
             {
+                "run" => await RunVerb.RunAsync(arguments, CordialConfiguration.Build(contentRoot), contentRoot, Console.Out, Console.Error, shutdown.Token),
+                "sandbox" => await SandboxVerb.RunAsync(arguments, CordialConfiguration.Build(contentRoot), contentRoot, Console.Out, Console.Error, shutdown.Token),
+                "check-config" => CheckConfigVerb.Run(CordialConfiguration.Build(contentRoot), Console.Out, Console.Error),
                 "emulator" => await EmulatorVerb.RunAsync(arguments, Console.Out, shutdown.Token),
                 "help" or "--help" or "-h" => PrintUsage(),
                 _ => Unknown(verb),
@@ -50,6 +64,12 @@ internal static class CommandLine
         {
             Console.Error.WriteLine($"cordial {verb}: {ex.Message}");
             return 2;
+        }
+        catch (InvalidDataException ex)
+        {
+            // A JSON settings file that does not parse.
+            Console.Error.WriteLine($"cordial {verb}: {ex.Message}");
+            return 1;
         }
     }
 
@@ -61,7 +81,7 @@ internal static class CommandLine
 
     private static int Unknown(string verb)
     {
-        Console.Error.WriteLine($"cordial: unknown or not yet available verb '{verb}'.");
+        Console.Error.WriteLine($"cordial: unknown verb '{verb}'.");
         Console.Error.WriteLine(Usage);
         return 2;
     }

@@ -1,0 +1,22 @@
+using Cordial.Bot.Delivery;
+using Cordial.Discord.Rest;
+
+namespace Cordial.Adapters;
+
+/// <summary>A channel (or thread, or DM) as a reply surface over Discord REST; the REST client paces every call by the
+/// channel's rate-limit bucket, so no call draws a 429.</summary>
+internal sealed class RestReplySurface(DiscordRestClient rest, ulong channelId) : IReplySurface
+{
+    public ulong ChannelId => channelId;
+
+    public Task TriggerTypingAsync(CancellationToken cancellationToken) => rest.TriggerTypingAsync(channelId, cancellationToken);
+
+    public async Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var created = await rest.CreateMessageAsync(channelId, RestWire.ToCreate(message), cancellationToken);
+        return created.Id;
+    }
+
+    public Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken) =>
+        rest.EditMessageAsync(channelId, messageId, RestWire.ToEdit(message), cancellationToken);
+}

@@ -1,0 +1,166 @@
+using System.Threading.Channels;
+using Cordial.Configuration;
+using Cordial.Discord.Gateway;
+using Microsoft.Extensions.Logging;
+
+namespace Cordial.Hosting;
+
+/// <summary>
+/// Moves gateway events to handlers without ever running a handler on the read loop: cache events are applied
+/// in place, the rest go to one of <c>Discord:EventHandlers</c> bounded queues, chosen by channel so that the events
+/// of one channel are handled in order. A full queue makes the reader wait (backpressure, nothing dropped). Each event
+/// is handled with its own timeout, try/catch and log line.
+/// </summary>
+internal sealed partial class GatewayEventPump : IAsyncDisposable
+{
+    private readonly ChannelReader<GatewayEvent> _source;
+    private readonly GatewayEventDispatcher _dispatcher;
+    private readonly TimeSpan _eventTimeout;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<GatewayEvent>[] _queues;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _running = Task.CompletedTask;
+    private long _handled;
+    private long _failed;
+
+    public GatewayEventPump(ChannelReader<GatewayEvent> source, GatewayEventDispatcher dispatcher, DiscordOptions options, TimeProvider time, ILogger<GatewayEventPump> logger)
+    {
+        _source = source;
+        _dispatcher = dispatcher;
+        _eventTimeout = options.EventTimeout;
+        _time = time;
+        _logger = logger;
+        _queues = new Channel<GatewayEvent>[options.EventHandlers];
+        for (var i = 0; i < _queues.Length; i++)
+        {
+            _queues[i] = Channel.CreateBounded<GatewayEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+    }
+
+    /// <summary>Events handled (successfully or not) so far.</summary>
+    public long Handled => Interlocked.Read(ref _handled);
+
+    /// <summary>Events whose handler threw or timed out.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public void Start()
+    {
+        var workers = _queues.Select(q => Task.Run(() => WorkAsync(q.Reader))).ToList();
+        workers.Add(Task.Run(ReadAsync));
+        _running = Task.WhenAll(workers);
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await foreach (var gatewayEvent in _source.ReadAllAsync(_stopping.Token))
+            {
+                try
+                {
+                    _dispatcher.ApplyToCache(gatewayEvent);
+                }
+                catch (Exception ex)
+                {
+                    Log.EventFailed(_logger, ex, gatewayEvent.GetType().Name);
+                }
+
+                if (GatewayEventDispatcher.NeedsWorker(gatewayEvent))
+                {
+                    var queue = _queues[(int)(GatewayEventDispatcher.PartitionKey(gatewayEvent) % (ulong)_queues.Length)];
+                    await queue.Writer.WriteAsync(gatewayEvent, _stopping.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (GatewayFatalException ex)
+        {
+            Log.GatewayFatal(_logger, ex.Message);
+        }
+        finally
+        {
+            foreach (var queue in _queues)
+            {
+                queue.Writer.TryComplete();
+            }
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<GatewayEvent> queue)
+    {
+        await foreach (var gatewayEvent in queue.ReadAllAsync(CancellationToken.None))
+        {
+            using var timeout = new CancellationTokenSource(_eventTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
+            try
+            {
+                await _dispatcher.HandleAsync(gatewayEvent, linked.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _failed);
+                Log.EventTimedOut(_logger, gatewayEvent.GetType().Name, _eventTimeout);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _failed);
+                Log.EventFailed(_logger, ex, gatewayEvent.GetType().Name);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _handled);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Call after the gateway stopped (its event channel completed): lets the queued events be handled (each within
+    /// its timeout, all within <paramref name="drain"/>), then returns.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        try
+        {
+            await _running.WaitAsync(drain, _time);
+        }
+        catch (TimeoutException)
+        {
+            await _stopping.CancelAsync();
+            await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            await _stopping.CancelAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "Handling a {EventType} event failed")]
+        public static partial void EventFailed(ILogger logger, Exception exception, string eventType);
+
+        [LoggerMessage(2, LogLevel.Warning, "Handling a {EventType} event took longer than {Timeout} and was cancelled")]
+        public static partial void EventTimedOut(ILogger logger, string eventType, TimeSpan timeout);
+
+        [LoggerMessage(3, LogLevel.Critical, "The gateway stopped for good: {Reason}")]
+        public static partial void GatewayFatal(ILogger logger, string reason);
+    }
+}
