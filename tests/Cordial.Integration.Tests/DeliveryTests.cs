@@ -53,7 +53,7 @@ public sealed class DeliveryTests
 
     /// <summary>200 questions at once, 10 users in each of 20 fresh channels; returns the emulator's counters once all
     /// 200 answers are complete.</summary>
-    private static async Task<(EmulatorStats Stats, int Channels, int Requests)> TwoHundredConcurrentRepliesAsync()
+    private static async Task<(EmulatorStats Stats, string RateLimitLog, int Requests)> TwoHundredConcurrentRepliesAsync()
     {
         await using var world = await BotWorld.CreateAsync(behavior: new LlmBehavior { TimeToFirstToken = TimeSpan.FromMilliseconds(50), TokensPerSecond = 400, Answer = LlmAnswerMode.Echo });
         var channels = Enumerable.Range(0, 20).Select(i => world.Discord.CreateChannel(world.Guild.Id, $"load-{i}")).ToList();
@@ -63,7 +63,8 @@ public sealed class DeliveryTests
             world.Discord.AddMember(world.Guild.Id, user.Id);
         }
 
-        await world.StartBotAsync();
+        var logs = new CapturedLogs();
+        await world.StartBotAsync(logs);
 
         var questions = new List<(ulong Channel, string Marker)>();
         var posts = new List<Task>();
@@ -83,27 +84,28 @@ public sealed class DeliveryTests
             answered => answered == questions.Count,
             "all 200 answers to be complete",
             TimeSpan.FromSeconds(100));
-        return (world.Discord.GetStats(world.Bot.User.Id), channels.Count, world.Llm.Requests.Count);
+        var rateLimited = logs.Entries.Where(e => e.Text.Contains("rate limit hit", StringComparison.Ordinal)).Select(e => e.Text);
+        return (world.Discord.GetStats(world.Bot.User.Id), string.Join("\n", rateLimited), world.Llm.Requests.Count);
     }
 
     [Fact]
     public async Task Two_hundred_concurrent_replies_in_twenty_channels_are_all_delivered_without_a_global_429()
     {
-        var (stats, channels, requests) = await TwoHundredConcurrentRepliesAsync();
+        var (stats, rateLimitLog, requests) = await TwoHundredConcurrentRepliesAsync();
 
         Assert.Equal(200, requests);
         Assert.Equal(0, stats.GlobalRateLimitHits);
-        // At most the known case below: the first edit of a fresh channel, sent before its route's bucket is known.
-        Assert.True(stats.TooManyRequests <= channels, $"429s: {stats}");
+        // Known gap (see the Skip below): a few per-route 429s remain at window boundaries; never more than one per channel.
+        Assert.True(stats.TooManyRequests <= 20, $"429s: {stats}\n{rateLimitLog}");
     }
 
-    [Fact(Skip = "Cordial.Discord REST client: the first PATCH /channels/{c}/messages/{m} of a channel is sent on a provisional (unknown) route while the channel's shared message bucket, learned from POST, is exhausted, drawing one 429 per fresh channel under burst. Enable when RateLimitManager holds unknown routes back while a known bucket of the same major parameter has no tokens left.")]
+    [Fact(Skip = "Open (issue 4 note): 200 concurrent replies in 20 channels still draw 5-9 route 429s on POST /channels/{c}/messages at the start of a server window (was 18-20 before the exhausted-bucket and window-boundary fixes in RouteBucket). The lenient test above runs meanwhile.")]
     public async Task Two_hundred_concurrent_replies_in_twenty_channels_draw_no_429()
     {
-        var (stats, _, requests) = await TwoHundredConcurrentRepliesAsync();
+        var (stats, rateLimitLog, requests) = await TwoHundredConcurrentRepliesAsync();
 
         Assert.Equal(200, requests);
-        Assert.True(stats.TooManyRequests == 0, $"429s: {stats}");
+        Assert.True(stats.TooManyRequests == 0, $"429s: {stats}\n{rateLimitLog}");
     }
 
     [Fact]

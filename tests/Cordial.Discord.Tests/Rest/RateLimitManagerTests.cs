@@ -38,6 +38,27 @@ public sealed class RateLimitManagerTests
     }
 
     [Fact]
+    public async Task An_unlearned_route_waits_while_a_known_bucket_of_its_channel_is_empty()
+    {
+        // The first edit in a channel whose creates have used up the shared message bucket must not go out: on
+        // Discord it lands in that same bucket and draws a 429. (Found by 200 concurrent replies in 20 channels.)
+        var time = new ManualTimeProvider();
+        using var manager = new RateLimitManager(time, NullLogger.Instance);
+        var create = await manager.AcquireAsync(CreateInA, false, Token);
+        manager.Complete(create, Headers("messages", limit: 5, remaining: 0, resetAfterSeconds: 5), 200);
+
+        var edit = Started.Of(manager.AcquireAsync(EditInA, false, Token));
+        var otherChannel = Started.Of(manager.AcquireAsync(new RouteKey("PATCH", "channels/{0}/messages/{1}", "2"), false, Token));
+
+        Assert.False(edit.IsCompleted);
+        Assert.True(otherChannel.IsCompleted); // another channel's buckets are not involved
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(edit.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        await edit.WaitAsync(TimeSpan.FromSeconds(30), Token);
+    }
+
+    [Fact]
     public async Task Waiters_on_a_provisional_route_move_to_the_shared_bucket()
     {
         var time = new ManualTimeProvider();

@@ -40,6 +40,40 @@ public sealed class RouteBucketTests
     }
 
     [Fact]
+    public async Task A_request_of_the_old_window_answered_before_the_new_windows_probe_costs_a_token()
+    {
+        // Sent late in window 1, it may be counted by the server in window 2, and nothing else accounts for it.
+        var time = new ManualTimeProvider();
+        using var bucket = new RouteBucket(time);
+        var probe = await bucket.AcquireAsync(Token);
+        bucket.Complete(probe, Headers(limit: 3, remaining: 1, resetAfterSeconds: 1));
+        var late = await bucket.AcquireAsync(Token);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var newProbe = await bucket.AcquireAsync(Token);
+        bucket.Complete(late, Headers(limit: 3, remaining: 2, resetAfterSeconds: 1));
+        bucket.Complete(newProbe, Headers(limit: 3, remaining: 2, resetAfterSeconds: 1));
+
+        Assert.Equal(1, bucket.State.Remaining);
+    }
+
+    [Fact]
+    public async Task Another_routes_answer_between_windows_is_applied_when_the_probe_answers()
+    {
+        var time = new ManualTimeProvider();
+        using var bucket = new RouteBucket(time);
+        var probe = await bucket.AcquireAsync(Token);
+        bucket.Complete(probe, Headers(limit: 5, remaining: 4, resetAfterSeconds: 1));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var newProbe = await bucket.AcquireAsync(Token);
+        bucket.Observe(Headers(limit: 5, remaining: 1, resetAfterSeconds: 1)); // a sharing route spent tokens meanwhile
+        bucket.Complete(newProbe, Headers(limit: 5, remaining: 3, resetAfterSeconds: 1));
+
+        Assert.Equal(1, bucket.State.Remaining);
+    }
+
+    [Fact]
     public async Task Learned_headers_allow_exactly_the_remaining_requests_until_reset()
     {
         var time = new ManualTimeProvider();

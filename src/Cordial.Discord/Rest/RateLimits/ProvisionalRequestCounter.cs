@@ -1,9 +1,13 @@
 namespace Cordial.Discord.Rest.RateLimits;
 
 /// <summary>
-/// Requests in flight on routes whose bucket is not known yet, counted per major parameter (striped, fixed size).
-/// Such a request may belong to any bucket of its channel or guild, so every known bucket of that major keeps
-/// one token back for each of them until it is answered. Stripes may collide; that only makes us more careful.
+/// What known and unknown buckets of one channel or guild (one major parameter; striped, fixed size) must tell each
+/// other, because a route whose bucket is not known yet may belong to any bucket of its major:
+/// <list type="bullet">
+/// <item>requests in flight on unlearned routes: every known bucket of that major keeps one token back for each;</item>
+/// <item>until when a known bucket of that major is empty: an unlearned route's first request waits until then.</item>
+/// </list>
+/// Stripes may collide; that only makes us more careful.
 /// </summary>
 /// <remarks>Thread-safe, lock-free, fixed memory.</remarks>
 internal sealed class ProvisionalRequestCounter
@@ -11,6 +15,7 @@ internal sealed class ProvisionalRequestCounter
     private const int StripeCount = 1024;
 
     private readonly int[] _stripes = new int[StripeCount];
+    private readonly long[] _exhaustedUntil = new long[StripeCount];
 
     public static int StripeOf(string major) =>
         (int)((uint)StringComparer.Ordinal.GetHashCode(major ?? "") % StripeCount);
@@ -20,4 +25,23 @@ internal sealed class ProvisionalRequestCounter
     public void Increment(int stripe) => Interlocked.Increment(ref _stripes[stripe]);
 
     public void Decrement(int stripe) => Interlocked.Decrement(ref _stripes[stripe]);
+
+    /// <summary>The latest reset timestamp of an empty known bucket on this stripe (0 when none was recorded).</summary>
+    public long ExhaustedUntil(int stripe) => Volatile.Read(ref _exhaustedUntil[stripe]);
+
+    /// <summary>Records that a known bucket on this stripe is empty until <paramref name="until"/> (keeps the latest).</summary>
+    public void MarkExhausted(int stripe, long until)
+    {
+        var current = Volatile.Read(ref _exhaustedUntil[stripe]);
+        while (until > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _exhaustedUntil[stripe], until, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
 }

@@ -26,6 +26,9 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
     private bool _probeInFlight;
     private bool _retired;
     private long _lastUsed;
+    private int _staleSinceReset;
+    private int _observedRemaining = int.MaxValue;
+    private long _observedResetAt;
 
     private static readonly TimeSpan ProvisionalRecheck = TimeSpan.FromMilliseconds(50);
 
@@ -69,11 +72,14 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
             _epoch++;
             _known = false;
             _probeInFlight = false;
+            _staleSinceReset = 0;
         }
 
         if (!_known)
         {
-            if (_probeInFlight)
+            // A route not learned yet may share an exhausted bucket of its channel or guild (Discord puts message
+            // creates and edits in one): its first request waits until every such bucket has reset.
+            if (_probeInFlight || (Hash is null && _provisional.ExhaustedUntil(_stripe) > now))
             {
                 ticket = default;
                 return false;
@@ -92,6 +98,7 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
             _remaining--;
             _inFlight++;
             _lastUsed = now;
+            PublishExhaustionLocked();
             ticket = new BucketTicket(this, _epoch, Probe: false);
             return true;
         }
@@ -104,11 +111,21 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
     {
         if (!_known)
         {
-            return long.MaxValue;
+            var exhaustedUntil = Hash is null ? _provisional.ExhaustedUntil(_stripe) : 0;
+            return !_probeInFlight && exhaustedUntil > now ? exhaustedUntil : long.MaxValue;
         }
 
         // Held back only by unlearned requests elsewhere: look again soon (they are answered in one round trip).
         return _remaining > 0 ? Math.Min(_resetAt, now + ToTicks(ProvisionalRecheck)) : _resetAt;
+    }
+
+    /// <summary>An empty bucket tells the unlearned routes of its channel or guild to wait for its reset.</summary>
+    private void PublishExhaustionLocked()
+    {
+        if (_known && _remaining <= 0)
+        {
+            _provisional.MarkExhausted(_stripe, _resetAt);
+        }
     }
 
     /// <summary>A probe of a route whose bucket hash is unknown is counted until it is answered.</summary>
@@ -130,6 +147,13 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
         {
             var now = TimeProvider.GetTimestamp();
             ReleaseLocked(ticket, now);
+            if (ticket.Epoch != _epoch && !_known)
+            {
+                // Sent in the previous window, answered before this window's probe: the server may have counted it
+                // in the new window, and nothing else will account for it.
+                _staleSinceReset++;
+            }
+
             if (ticket.Epoch == _epoch && headers.HasBucketState)
             {
                 _limit = Math.Max(1, headers.Limit!.Value);
@@ -137,10 +161,20 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
                 if (!_known)
                 {
                     // The probe's answer is the server's truth for this window; whatever is still in flight from
-                    // an older window may yet land in this one, so it is spent already.
+                    // an older window may yet land in this one, so it is spent already. Another route of this
+                    // bucket may have been answered in this window before the probe was: take the lower count.
                     _known = true;
-                    _remaining = Math.Max(0, headers.Remaining!.Value - _inFlight);
+                    _remaining = Math.Max(0, headers.Remaining!.Value - _inFlight - _staleSinceReset);
+                    _staleSinceReset = 0;
+                    if (_observedResetAt > now)
+                    {
+                        _remaining = Math.Min(_remaining, _observedRemaining);
+                        resetAt = Math.Max(resetAt, _observedResetAt);
+                    }
+
                     _resetAt = resetAt;
+                    _observedRemaining = int.MaxValue;
+                    _observedResetAt = 0;
                 }
                 else
                 {
@@ -148,6 +182,8 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
                     _resetAt = Math.Max(_resetAt, resetAt);
                 }
             }
+
+            PublishExhaustionLocked();
 
             // Only now, with what the response taught us applied, stop holding a token back for it elsewhere.
             EndProvisional(ticket);
@@ -164,10 +200,17 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
         lock (Gate)
         {
             var now = TimeProvider.GetTimestamp();
-            if (_known && headers.HasBucketState)
+            if (headers.HasBucketState && _known)
             {
                 _remaining = Math.Min(_remaining, headers.Remaining!.Value);
                 _resetAt = Math.Max(_resetAt, now + ToTicks(headers.ResetAfter!.Value));
+                PublishExhaustionLocked();
+            }
+            else if (headers.HasBucketState)
+            {
+                // Between windows (a probe is on its way): keep what this response says for when the probe's answer comes.
+                _observedRemaining = Math.Min(_observedRemaining, headers.Remaining!.Value);
+                _observedResetAt = Math.Max(_observedResetAt, now + ToTicks(headers.ResetAfter!.Value));
             }
 
             PumpLocked(now);
@@ -193,6 +236,7 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
             }
 
             _remaining = 0;
+            PublishExhaustionLocked();
             PumpLocked(now);
         }
     }
