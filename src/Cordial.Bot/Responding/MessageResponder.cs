@@ -39,6 +39,12 @@ public sealed partial class MessageResponder(
     /// <summary>The ChatOptions.AdditionalProperties key carrying the guild id (a ulong) of a request.</summary>
     public const string GuildIdProperty = "cordial.guild_id";
 
+    /// <summary>
+    /// The update AdditionalProperties key the LLM pipeline's fallback stage sets (to the model that failed) when another
+    /// model answered; the same string as Cordial.Llm's FallbackChatClient.FallbackFromProperty.
+    /// </summary>
+    public const string FallbackFromProperty = "cordial.fallback_from";
+
     private volatile ResponderRules _rules = ResponderRules.Default;
 
     /// <summary>Trigger and access rules; replace the whole object to apply a new configuration.</summary>
@@ -128,7 +134,8 @@ public sealed partial class MessageResponder(
         }
 
         var updates = chat.GetStreamingResponseAsync(prompt, chatOptions, token);
-        var result = await streamer.RunAsync(GuardVisibility(updates, attempt, token), token);
+        var observed = new StreamObservations();
+        var result = await streamer.RunAsync(GuardVisibility(updates, attempt, observed, token), token);
 
         if (result.MessageIds.Count == 0)
         {
@@ -143,9 +150,15 @@ public sealed partial class MessageResponder(
             result.Usage?.OutputTokenCount ?? 0,
             CancellationToken.None);
 
-        if (options.ShowWarnings && conversation.Warnings.Count > 0)
+        var notes = conversation.Warnings.ToList();
+        if (observed.FallbackFrom is { } failedModel)
         {
-            var warning = "-# ⚠️ " + string.Join(" · ", conversation.Warnings);
+            notes.Insert(0, $"Answered by {result.ModelId ?? "another model"} because {failedModel} was unavailable.");
+        }
+
+        if (options.ShowWarnings && notes.Count > 0)
+        {
+            var warning = "-# ⚠️ " + string.Join(" · ", notes);
             await surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
         }
     }
@@ -157,11 +170,17 @@ public sealed partial class MessageResponder(
     private static async IAsyncEnumerable<ChatResponseUpdate> GuardVisibility(
         IAsyncEnumerable<ChatResponseUpdate> updates,
         ReplyCoordinator.ReplyAttempt attempt,
+        StreamObservations observed,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var visible = false;
         await foreach (var update in updates.WithCancellation(cancellationToken))
         {
+            if (update.AdditionalProperties?.TryGetValue(FallbackFromProperty, out var from) == true && from is not null)
+            {
+                observed.FallbackFrom = from.ToString();
+            }
+
             if (!visible && !string.IsNullOrEmpty(update.Text))
             {
                 if (!attempt.TryMarkVisible())
@@ -214,6 +233,12 @@ public sealed partial class MessageResponder(
 
         var inherited = await settings.GetAsync(parent, cancellationToken);
         return new ChannelSettings(own.Persona ?? inherited.Persona, own.Model ?? inherited.Model);
+    }
+
+    /// <summary>What the model's stream said about itself, beyond the text.</summary>
+    private sealed class StreamObservations
+    {
+        public string? FallbackFrom { get; set; }
     }
 
     private static string ThreadName(string text)

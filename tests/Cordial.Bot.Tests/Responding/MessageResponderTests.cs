@@ -167,6 +167,32 @@ public sealed class MessageResponderTests
     }
 
     [Fact]
+    public async Task A_fallback_answer_says_which_model_answered()
+    {
+        await using var bot = new ResponderHarness();
+        bot.Chat.Respond = (_, _, ct) => Fallback(ct);
+
+        static async IAsyncEnumerable<ChatResponseUpdate> Fallback([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.Yield();
+            ct.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "fine")
+            {
+                ModelId = "backup",
+                AdditionalProperties = new() { [MessageResponder.FallbackFromProperty] = "main" },
+            };
+        }
+
+        await bot.SayAsync(General, 1, "hi", mention: true);
+        await bot.IdleAsync();
+
+        var messages = bot.Surfaces.In(General.Id);
+        Assert.Equal("fine", messages[0].Text);
+        Assert.Equal("-# ⚠️ Answered by backup because main was unavailable.", messages[1].Text);
+        Assert.Equal(Cordial.Llm.Fallback.FallbackChatClient.FallbackFromProperty, MessageResponder.FallbackFromProperty);
+    }
+
+    [Fact]
     public async Task The_channel_model_set_with_a_command_is_used()
     {
         await using var bot = new ResponderHarness();
