@@ -246,18 +246,19 @@ internal sealed class GatewayConnection
         }
     }
 
-    private void Identify(JsonElement data)
+    /// <summary>The checks IDENTIFY and RESUME share; closes the connection with the right code and returns null on failure.</summary>
+    private BotState? Authenticate(JsonElement data)
     {
         if (_session is not null)
         {
             Close(GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
-            return;
+            return null;
         }
 
         if (data.ValueKind != JsonValueKind.Object)
         {
             Close(GatewayCloseCodes.DecodeError, "Error while decoding payload.");
-            return;
+            return null;
         }
 
         var token = data.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
@@ -265,10 +266,19 @@ internal sealed class GatewayConnection
         if (bot is null)
         {
             Close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
-            return;
+            return null;
         }
 
         CountConnectionOnce(bot);
+        return bot;
+    }
+
+    private void Identify(JsonElement data)
+    {
+        if (Authenticate(data) is not { } bot)
+        {
+            return;
+        }
 
         bot.CountIdentify();
         if (!data.TryGetProperty("intents", out var intentsElement) || !intentsElement.TryGetInt64(out var intents)
@@ -300,27 +310,10 @@ internal sealed class GatewayConnection
 
     private void Resume(JsonElement data)
     {
-        if (_session is not null)
+        if (Authenticate(data) is not { } bot)
         {
-            Close(GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
             return;
         }
-
-        if (data.ValueKind != JsonValueKind.Object)
-        {
-            Close(GatewayCloseCodes.DecodeError, "Error while decoding payload.");
-            return;
-        }
-
-        var token = data.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        var bot = _emulator.Authenticate(StripBotPrefix(token));
-        if (bot is null)
-        {
-            Close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
-            return;
-        }
-
-        CountConnectionOnce(bot);
 
         var sessionId = data.TryGetProperty("session_id", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
         var sequence = data.TryGetProperty("seq", out var q) && q.ValueKind == JsonValueKind.Number && q.TryGetInt32(out var seq) ? seq : 0;
