@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cordial.Configuration;
 
 namespace Cordial;
@@ -40,12 +41,17 @@ internal static class CommandLine
             return 2;
         }
 
+        // Ctrl+C, and the SIGTERM that service managers and containers send, both stop the verb gracefully.
         using var shutdown = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             shutdown.Cancel();
-        };
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
 
         var contentRoot = Directory.GetCurrentDirectory();
         try
