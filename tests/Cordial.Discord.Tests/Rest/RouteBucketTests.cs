@@ -58,6 +58,22 @@ public sealed class RouteBucketTests
     }
 
     [Fact]
+    public async Task Another_routes_answer_within_the_window_spends_a_token()
+    {
+        // The first request of a route not learned yet went out while this bucket held a token back for it; when its
+        // answer reveals it shares this bucket, that token is spent, not released. (The emulator showed 6 requests in
+        // a 5-request window: probe, the channel's first edit, then 4 creates.)
+        var time = new ManualTimeProvider();
+        using var bucket = new RouteBucket(time);
+        var probe = await bucket.AcquireAsync(Token);
+        bucket.Complete(probe, Headers(limit: 5, remaining: 4, resetAfterSeconds: 5));
+
+        bucket.Observe(Headers(limit: 5, remaining: 3, resetAfterSeconds: 5));
+
+        Assert.Equal(3, bucket.State.Remaining);
+    }
+
+    [Fact]
     public async Task Another_routes_answer_between_windows_is_applied_when_the_probe_answers()
     {
         var time = new ManualTimeProvider();

@@ -202,7 +202,9 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
             var now = TimeProvider.GetTimestamp();
             if (headers.HasBucketState && _known)
             {
-                _remaining = Math.Min(_remaining, headers.Remaining!.Value);
+                // That request took a token from this window that we never handed out (we only held one back while
+                // it was in flight): spend it now, or the window's last token is given out twice.
+                _remaining = Math.Max(0, Math.Min(_remaining - 1, headers.Remaining!.Value));
                 _resetAt = Math.Max(_resetAt, now + ToTicks(headers.ResetAfter!.Value));
                 PublishExhaustionLocked();
             }
