@@ -126,13 +126,16 @@ public sealed class HostTests
     public async Task Logs_at_information_and_above_contain_no_message_content_and_no_token()
     {
         await using var world = await BotWorld.CreateAsync();
+        // An owner who turns logging up to Information everywhere (no per-category caps) must still leak nothing.
+        world.Set("Logging:LogLevel:Default", "Information");
         using var logs = new CapturedLogs();
         await world.StartBotAsync(logs);
         world.Llm.Script("zebra-secret-question", "zebra-secret-answer");
 
         await world.SayAsync(world.General, world.Alice, $"{world.Mention} zebra-secret-question");
         await world.WaitForAnswerAsync(world.General.Id, "zebra-secret-answer");
-        await world.Discord.RunSlashCommandAsync(world.General.Id, world.Alice.Id, "help", cancellationToken: BotWorld.Token);
+        var help = await world.Discord.RunSlashCommandAsync(world.General.Id, world.Alice.Id, "help", cancellationToken: BotWorld.Token);
+        await help.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(60), BotWorld.Token); // its callback path carries the token
         await world.StopBotAsync();
 
         var visible = logs.Entries.Where(e => e.Level >= LogLevel.Information).ToList();

@@ -36,7 +36,10 @@ public sealed partial class MessageResponder(
     TimeProvider timeProvider,
     ILogger<MessageResponder> logger)
 {
-    /// <summary>The ChatOptions.AdditionalProperties key carrying the guild id (a ulong) of a request.</summary>
+    /// <summary>
+    /// The ChatOptions.AdditionalProperties key carrying the guild id (a ulong) of a request; the same string as
+    /// Cordial.Llm's ResponseCachingChatClient.GuildIdProperty (Cordial.Bot does not reference Cordial.Llm).
+    /// </summary>
     public const string GuildIdProperty = "cordial.guild_id";
 
     /// <summary>

@@ -28,6 +28,9 @@ public static class DiscordRestServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RestClientOptions>, RestClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpClientName)
+            // HttpClient's own loggers write request paths at Information, and interaction paths carry the
+            // interaction token. The client logs what it needs itself, without tokens.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // The client is a singleton: recycle connections so DNS changes are seen.

@@ -31,11 +31,7 @@ internal sealed class AnthropicChatClientAdapter : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var filtered = ImageFilter.Apply(messages, _model.Vision, out var dropped);
-        if (dropped > 0)
-        {
-            ProviderLog.ImagesDropped(_logger, _identity.ModelName, dropped);
-        }
+        var filtered = ImageFilter.Apply(messages, _model, _identity.ModelName, _logger, out var dropped);
 
         ChatResponse response;
         try
@@ -66,11 +62,7 @@ internal sealed class AnthropicChatClientAdapter : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var filtered = ImageFilter.Apply(messages, _model.Vision, out var dropped);
-        if (dropped > 0)
-        {
-            ProviderLog.ImagesDropped(_logger, _identity.ModelName, dropped);
-        }
+        var filtered = ImageFilter.Apply(messages, _model, _identity.ModelName, _logger, out var dropped);
 
         return StreamAsync(filtered, ApplyDefaults(options), dropped, cancellationToken);
     }

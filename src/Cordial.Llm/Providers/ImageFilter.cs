@@ -1,4 +1,6 @@
+using Cordial.Llm.Configuration;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Cordial.Llm.Providers;
 
@@ -11,6 +13,20 @@ internal static class ImageFilter
         UriContent uri => uri.HasTopLevelMediaType("image"),
         _ => false,
     };
+
+    /// <summary>
+    /// <see cref="Apply(IEnumerable{ChatMessage}, bool, out int)"/> for a configured model, logging (at Debug) what it dropped.
+    /// </summary>
+    public static List<ChatMessage> Apply(IEnumerable<ChatMessage> messages, ModelOptions model, string modelName, ILogger logger, out int dropped)
+    {
+        var filtered = Apply(messages, model.Vision, out dropped);
+        if (dropped > 0)
+        {
+            ProviderLog.ImagesDropped(logger, modelName, dropped);
+        }
+
+        return filtered;
+    }
 
     /// <summary>The messages unchanged when <paramref name="vision"/> or when there are no images; otherwise copies without them.</summary>
     public static List<ChatMessage> Apply(IEnumerable<ChatMessage> messages, bool vision, out int dropped)

@@ -51,11 +51,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var filtered = ImageFilter.Apply(messages, _model.Vision, out var dropped);
-        if (dropped > 0)
-        {
-            ProviderLog.ImagesDropped(_logger, _identity.ModelName, dropped);
-        }
+        var filtered = ImageFilter.Apply(messages, _model, _identity.ModelName, _logger, out var dropped);
 
         var request = OpenAIRequestMapper.ToOpenAIMessages(filtered, options?.Instructions);
         var completionOptions = OpenAIRequestMapper.ToCompletionOptions(options, _model);
@@ -113,11 +109,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<AIChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var filtered = ImageFilter.Apply(messages, _model.Vision, out var dropped);
-        if (dropped > 0)
-        {
-            ProviderLog.ImagesDropped(_logger, _identity.ModelName, dropped);
-        }
+        var filtered = ImageFilter.Apply(messages, _model, _identity.ModelName, _logger, out var dropped);
 
         var request = OpenAIRequestMapper.ToOpenAIMessages(filtered, options?.Instructions);
         var completionOptions = OpenAIRequestMapper.ToCompletionOptions(options, _model);

@@ -20,9 +20,6 @@ internal static class CordialApp
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         }
 
-        // HttpClient logs the request path at Information, and Discord interaction paths carry the interaction token.
-        builder.Logging.AddFilter("System.Net.Http.HttpClient." + Discord.Rest.DiscordRestServiceCollectionExtensions.HttpClientName, LogLevel.Warning);
-
         var address = IPAddress.Parse(settings.Http.Address);
         builder.WebHost.UseKestrel(kestrel =>
         {

@@ -203,6 +203,7 @@ public sealed class MessageResponderTests
 
         Assert.Equal("sim-vision", bot.Chat.Calls[0].Options!.ModelId);
         Assert.Equal(General.GuildId, bot.Chat.Calls[0].Options!.AdditionalProperties![MessageResponder.GuildIdProperty]);
+        Assert.Equal(Cordial.Llm.Caching.ResponseCachingChatClient.GuildIdProperty, MessageResponder.GuildIdProperty);
         Assert.EndsWith("Talk like a pirate.", bot.Chat.Calls[0].Messages[0].Text, StringComparison.Ordinal);
     }
 
