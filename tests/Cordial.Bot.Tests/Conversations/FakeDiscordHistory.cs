@@ -13,16 +13,27 @@ internal sealed class FakeDiscordHistory : IMessageSource, IAttachmentReader
     public static readonly ChannelInfo General = new(10, ChannelKind.GuildText, GuildId: 1, CategoryId: 5);
     public static readonly ChannelInfo Dm = new(20, ChannelKind.DirectMessage);
 
+    // Tests drive many users at once: every access to the history holds the gate.
+    private readonly Lock _gate = new();
     private readonly List<IncomingMessage> _messages = [];
     private ulong _nextId = 1000;
+    private int _fetches;
 
-    public int Fetches { get; private set; }
+    public int Fetches => Volatile.Read(ref _fetches);
     public Dictionary<string, string> AttachmentTexts { get; } = new();
 
     public static ChannelInfo ThreadOf(ulong starterMessageId) =>
         new(starterMessageId, ChannelKind.Thread, GuildId: 1, ParentChannelId: General.Id, CategoryId: 5) { ThreadOwnerId = BotId };
 
     public IncomingMessage Say(ChannelInfo channel, ulong authorId, string content, ulong? replyTo = null, bool mention = false, IReadOnlyList<IncomingAttachment>? attachments = null)
+    {
+        lock (_gate)
+        {
+            return SayLocked(channel, authorId, content, replyTo, mention, attachments);
+        }
+    }
+
+    private IncomingMessage SayLocked(ChannelInfo channel, ulong authorId, string content, ulong? replyTo, bool mention, IReadOnlyList<IncomingAttachment>? attachments)
     {
         var message = new IncomingMessage
         {
@@ -40,18 +51,30 @@ internal sealed class FakeDiscordHistory : IMessageSource, IAttachmentReader
         return message;
     }
 
-    public void Delete(ulong id) => _messages.RemoveAll(m => m.Id == id);
+    public void Delete(ulong id)
+    {
+        lock (_gate)
+        {
+            _messages.RemoveAll(m => m.Id == id);
+        }
+    }
 
     public Task<IncomingMessage?> GetMessageAsync(ChannelInfo channel, ulong messageId, CancellationToken cancellationToken)
     {
-        Fetches++;
-        return Task.FromResult(_messages.FirstOrDefault(m => m.Id == messageId && m.ChannelId == channel.Id));
+        Interlocked.Increment(ref _fetches);
+        lock (_gate)
+        {
+            return Task.FromResult(_messages.FirstOrDefault(m => m.Id == messageId && m.ChannelId == channel.Id));
+        }
     }
 
     public Task<IncomingMessage?> GetMessageBeforeAsync(ChannelInfo channel, ulong beforeMessageId, CancellationToken cancellationToken)
     {
-        Fetches++;
-        return Task.FromResult(_messages.Where(m => m.ChannelId == channel.Id && m.Id < beforeMessageId).MaxBy(m => m.Id));
+        Interlocked.Increment(ref _fetches);
+        lock (_gate)
+        {
+            return Task.FromResult(_messages.Where(m => m.ChannelId == channel.Id && m.Id < beforeMessageId).MaxBy(m => m.Id));
+        }
     }
 
     public Task<string?> ReadTextAsync(IncomingAttachment attachment, int maxBytes, CancellationToken cancellationToken) =>

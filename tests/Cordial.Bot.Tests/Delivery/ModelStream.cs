@@ -47,13 +47,24 @@ internal sealed class ModelStream
 
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var registration = cancellationToken.Register(() => _cancelled = true);
-        while (await _channel.Reader.WaitToReadAsync(cancellationToken))
+        // Checked when the reader leaves, not through a token registration: cancellation callbacks run newest first, so
+        // the channel's own wake-up can end this iterator and unregister a callback before it ever runs.
+        try
         {
-            while (_channel.Reader.TryRead(out var update))
+            while (await _channel.Reader.WaitToReadAsync(cancellationToken))
             {
-                Interlocked.Increment(ref _consumed);
-                yield return update;
+                while (_channel.Reader.TryRead(out var update))
+                {
+                    Interlocked.Increment(ref _consumed);
+                    yield return update;
+                }
+            }
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _cancelled = true;
             }
         }
 
