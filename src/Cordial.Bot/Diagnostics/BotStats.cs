@@ -66,6 +66,9 @@ public sealed class BotStats : IDisposable
         _meter.CreateObservableGauge("cordial.bot.overhead.token_to_discord", () => Quantiles(TokenToDiscord), "us", "Bot overhead from model text received to the Discord call carrying it.");
     }
 
+    /// <summary>The meter the instruments are on.</summary>
+    internal Meter Meter => _meter;
+
     /// <summary>The clock of every timestamp given to this object.</summary>
     public TimeProvider Time { get; }
 

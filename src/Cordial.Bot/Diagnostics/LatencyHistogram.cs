@@ -31,7 +31,8 @@ public sealed class LatencyHistogram
     private long _max;
 
     /// <summary>Records one duration (negative durations count as zero).</summary>
-    public void Record(TimeSpan duration) => RecordNanoseconds(duration.Ticks <= 0 ? 0 : duration.Ticks * 100);
+    public void Record(TimeSpan duration) =>
+        RecordNanoseconds(duration.Ticks <= 0 ? 0 : duration.Ticks > long.MaxValue / 100 ? long.MaxValue : duration.Ticks * 100);
 
     /// <summary>Records one duration given in nanoseconds (negative values count as zero).</summary>
     public void RecordNanoseconds(long nanoseconds)
