@@ -68,8 +68,12 @@ public sealed partial class MessageResponder(
     /// <summary>Handles a message written in a channel the bot can see (every MESSAGE_CREATE).</summary>
     public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
-        stats?.CountMessageReceived();
         var botId = identity.UserId;
+        if (message.Author.Id != botId)
+        {
+            stats?.CountMessageReceived(); // every message but the bot's own
+        }
+
         var rules = _rules;
         var decision = rules.Triggers.Evaluate(message, botId);
         ulong? parentId = null;

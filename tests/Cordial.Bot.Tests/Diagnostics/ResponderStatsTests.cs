@@ -36,6 +36,7 @@ public sealed class ResponderStatsTests
         await SayReceivedAsync(bot, 1, "just chatting", mention: false);
         await SayReceivedAsync(bot, 1, "hello", mention: true);
         await bot.IdleAsync();
+        await SayReceivedAsync(bot, BotId, "the bot's own message", mention: false);
 
         Assert.NotNull(RequestStarted(Assert.Single(bot.Chat.Calls).Options));
         Assert.Equal(2, bot.Stats.MessagesReceived);
