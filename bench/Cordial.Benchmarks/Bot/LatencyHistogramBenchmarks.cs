@@ -42,6 +42,10 @@ public class LatencyHistogramBenchmarks
     [Benchmark(Baseline = true)]
     public void Record() => _histogram.RecordNanoseconds(_values[_next++ & 1023]);
 
+    /// <summary>The clock read alone (what TimestampAndRecord adds to Record).</summary>
+    [Benchmark]
+    public long Timestamp() => TimeProvider.System.GetTimestamp();
+
     [Benchmark]
     public void TimestampAndRecord() => _stats.RecordSince(_stats.TokenToDiscord, _start);
 
