@@ -114,7 +114,7 @@ public sealed class ConversationBuilder(
 
                 if (summary?.TailId != cutId && summarizer is not null && model.Name.Length > 0)
                 {
-                    summarizer.Request(cutId, model.Name, channel.GuildId);
+                    summarizer.Request(cutId, model, channel.GuildId);
                 }
             }
 

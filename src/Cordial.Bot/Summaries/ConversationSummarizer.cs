@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using Cordial.Bot.Conversations;
+using Cordial.Bot.Responding;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -84,13 +85,14 @@ public sealed partial class ConversationSummarizer : IAsyncDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>
-    /// Asks for a summary of the conversation ending at <paramref name="tailId"/>, made with <paramref name="model"/>.
-    /// Returns false when it was not queued: summaries are off, the same tail is already pending, the queue is full, or
+    /// Asks for a summary of the conversation ending at <paramref name="tailId"/>, made with <paramref name="model"/>
+    /// (its context window, when known, bounds what is sent). Returns false when it was not queued: summaries are off, the same tail is already pending, the queue is full, or
     /// summaries pause after a failure.
     /// </summary>
-    public bool Request(ulong tailId, string model, ulong? guildId)
+    public bool Request(ulong tailId, ModelChoice model, ulong? guildId)
     {
-        ArgumentException.ThrowIfNullOrEmpty(model);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(model.Name, nameof(model));
         if (!_options.Summaries || _stop.IsCancellationRequested ||
             _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _retryAtTicks) ||
             !_pending.TryAdd(tailId, 0))
@@ -128,7 +130,7 @@ public sealed partial class ConversationSummarizer : IAsyncDisposable
                 {
                     Interlocked.Increment(ref _failed);
                     Interlocked.Exchange(ref _retryAtTicks, (_time.GetUtcNow() + RetryDelay).UtcTicks);
-                    Log.Failed(_logger, job.TailId, job.Model, ex);
+                    Log.Failed(_logger, job.TailId, job.Model.Name, ex);
                 }
                 finally
                 {
@@ -149,8 +151,14 @@ public sealed partial class ConversationSummarizer : IAsyncDisposable
         }
 
         // Walk up from the tail (store only: every node of a built conversation is stored) until an earlier summary,
-        // the conversation's start, or the input budget.
-        var limit = _options.MaxPromptTokens - _options.SummaryMaxTokens - TokenEstimator.Estimate(Instruction) - 50;
+        // the conversation's start, or the input budget: the prompt cap, or the model's window less the summary's room.
+        long input = _options.MaxPromptTokens;
+        if (job.Model.ContextWindowTokens is { } window)
+        {
+            input = Math.Min(input, (long)window - _options.SummaryMaxTokens);
+        }
+
+        var limit = (int)Math.Max(100, input - TokenEstimator.Estimate(Instruction) - 20);
         var turns = new List<MessageNode>();
         ConversationSummary? earlier = null;
         var used = 0;
@@ -195,10 +203,10 @@ public sealed partial class ConversationSummarizer : IAsyncDisposable
         }
 
         var words = Math.Max(20, _options.SummaryMaxTokens * 3 / 4);
-        var chatOptions = new ChatOptions { ModelId = job.Model, MaxOutputTokens = _options.SummaryMaxTokens };
+        var chatOptions = new ChatOptions { ModelId = job.Model.Name, MaxOutputTokens = _options.SummaryMaxTokens };
         if (job.GuildId is { } guild)
         {
-            chatOptions.AdditionalProperties = new AdditionalPropertiesDictionary { [Responding.MessageResponder.GuildIdProperty] = guild };
+            chatOptions.AdditionalProperties = new AdditionalPropertiesDictionary { [MessageResponder.GuildIdProperty] = guild };
         }
 
         List<ChatMessage> messages =
@@ -214,7 +222,7 @@ public sealed partial class ConversationSummarizer : IAsyncDisposable
         }
 
         await _summaries.PutAsync(
-            new ConversationSummary(job.TailId, summary, TokenEstimator.Estimate(summary), response.ModelId ?? job.Model, _time.GetUtcNow()),
+            new ConversationSummary(job.TailId, summary, TokenEstimator.Estimate(summary), job.Model.Name, _time.GetUtcNow()),
             cancellationToken);
         Interlocked.Increment(ref _made);
         Log.Made(_logger, job.TailId, turns.Count, earlier is not null);
@@ -233,7 +241,7 @@ public sealed partial class ConversationSummarizer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed record Job(ulong TailId, string Model, ulong? GuildId);
+    private sealed record Job(ulong TailId, ModelChoice Model, ulong? GuildId);
 
     private static partial class Log
     {
