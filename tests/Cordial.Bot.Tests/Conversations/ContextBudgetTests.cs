@@ -96,6 +96,22 @@ public sealed class ContextBudgetTests : IAsyncDisposable
         return kept;
     }
 
+    [Theory]
+    [InlineData(nameof(ConversationOptions.MaxPromptTokens), 100)]
+    [InlineData(nameof(ConversationOptions.AnswerTokens), -1)]
+    [InlineData(nameof(ConversationOptions.ImageTokens), -1)]
+    [InlineData(nameof(ConversationOptions.SummaryMaxTokens), 10)]
+    [InlineData(nameof(ConversationOptions.SummaryQueueCapacity), 0)]
+    public void A_bad_budget_setting_is_named(string setting, int value)
+    {
+        var options = new ConversationOptions();
+        typeof(ConversationOptions).GetProperty(setting)!.SetValue(options, value);
+
+        var problem = Assert.Single(options.Validate());
+        Assert.StartsWith($"Bot:Conversations:{setting} ", problem, StringComparison.Ordinal);
+        Assert.Empty(new ConversationOptions().Validate());
+    }
+
     [Fact]
     public async Task Token_counts_are_computed_once_when_a_node_is_made()
     {

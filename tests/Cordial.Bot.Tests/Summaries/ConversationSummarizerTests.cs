@@ -62,6 +62,35 @@ public sealed class ConversationSummarizerTests
     }
 
     [Fact]
+    public async Task A_small_context_window_limits_what_is_sent_to_the_newest_turns()
+    {
+        await using var summarizer = Create(new ConversationOptions { SummaryMaxTokens = 400 });
+        ulong? parent = null;
+        for (ulong id = 10; id < 30; id++)
+        {
+            var text = $"turn{id} " + string.Join(' ', Enumerable.Repeat("word", 99));
+            await _nodes.PutAsync([new MessageNode
+            {
+                Id = id, ChannelId = 1, AuthorId = 7, AuthorName = "ana", Role = NodeRole.User, Text = text,
+                TokenCount = TokenEstimator.Estimate(text), ParentId = parent, CreatedAt = T0,
+            }], Ct);
+            parent = id;
+        }
+
+        _chat.Respond = (_, _, ct) => ScriptedChatClient.Words("short", ct);
+        Assert.True(summarizer.Request(29, Small with { ContextWindowTokens = 1_200 }, null));
+        Assert.True(summarizer.Request(28, Small, null));
+        await Eventually.UntilAsync(() => summarizer.Made == 2, "both summaries");
+
+        int[] Sent(int call) => [.. Enumerable.Range(10, 20).Where(id => _chat.Calls[call].Messages[1].Text.Contains($"turn{id} ", StringComparison.Ordinal))];
+        var windowed = Sent(0);
+        var whole = Sent(1);
+        Assert.Equal(Enumerable.Range(10, 19), whole);
+        Assert.InRange(windowed.Length, 1, 8);
+        Assert.Equal(Enumerable.Range(30 - windowed.Length, windowed.Length), windowed);
+    }
+
+    [Fact]
     public async Task A_failure_is_counted_not_thrown_pauses_requests_for_a_minute_and_the_tail_can_be_asked_again()
     {
         await using var summarizer = Create();
