@@ -29,6 +29,16 @@ public sealed record MessageNode
     /// <summary>The text the model sees for this message.</summary>
     public string Text { get; init; } = "";
 
+    /// <summary>
+    /// The estimated tokens of <see cref="Text"/> (<see cref="TokenEstimator"/>), computed once when the node is made and
+    /// stored with it, so budgeting a conversation only adds numbers. 0 for an empty text; 0 with a text means "not
+    /// computed" (see <see cref="Tokens"/>). Its character count is <c>Text.Length</c>.
+    /// </summary>
+    public int TokenCount { get; init; }
+
+    /// <summary><see cref="TokenCount"/>, or the estimate when a node was made without one.</summary>
+    public int Tokens => TokenCount > 0 || Text.Length == 0 ? TokenCount : TokenEstimator.Estimate(Text);
+
     /// <summary>The previous message of this conversation; null at a conversation's start.</summary>
     public ulong? ParentId { get; init; }
 

@@ -65,6 +65,7 @@ public sealed class MessageNodeFactory(IAttachmentReader attachments, Conversati
             AuthorName = message.Author.Name,
             Role = isBot ? NodeRole.Assistant : NodeRole.User,
             Text = finalText,
+            TokenCount = TokenEstimator.Estimate(finalText),
             ParentId = parentId,
             ImageUrls = images,
             Warnings = warnings,

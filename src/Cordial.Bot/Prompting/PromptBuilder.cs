@@ -6,18 +6,33 @@ using Microsoft.Extensions.AI;
 namespace Cordial.Bot.Prompting;
 
 /// <summary>
-/// Turns a conversation into chat messages: the system prompt (placeholders filled, persona appended), then the turns
-/// oldest first, adjacent turns of the same role merged (a long answer split over several Discord messages is one
-/// assistant turn), user turns named in guilds, images attached to the turn that carried them.
+/// Turns a conversation into chat messages: the system prompt (placeholders filled, persona appended), the summary of
+/// earlier turns when there is one (a second system message), then the turns oldest first, adjacent turns of the same
+/// role merged (a long answer split over several Discord messages is one assistant turn), user turns named in guilds,
+/// images attached to the turn that carried them.
 /// </summary>
 public sealed class PromptBuilder(PromptOptions options, TimeProvider timeProvider)
 {
-    public List<ChatMessage> Build(Conversation conversation, PromptContext context)
+    /// <summary>What the summary message starts with.</summary>
+    public const string SummaryPrefix = "Summary of the earlier conversation: ";
+
+    public List<ChatMessage> Build(Conversation conversation, PromptContext context) =>
+        Build(conversation, context, SystemPrompt(context));
+
+    /// <summary>Builds with a system prompt already made by <see cref="SystemPrompt"/> (whose tokens were budgeted).</summary>
+    public List<ChatMessage> Build(Conversation conversation, PromptContext context, string systemPrompt)
     {
-        var messages = new List<ChatMessage>(conversation.Nodes.Count + 1)
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(context);
+        var messages = new List<ChatMessage>(conversation.Nodes.Count + 2)
         {
-            new(ChatRole.System, SystemPrompt(context)),
+            new(ChatRole.System, systemPrompt),
         };
+
+        if (conversation.Summary is { } summary)
+        {
+            messages.Add(new ChatMessage(ChatRole.System, SummaryPrefix + summary.Text));
+        }
 
         var images = conversation.Images.Count == 0 ? null : conversation.Images.ToHashSet(StringComparer.Ordinal);
         var named = options.IncludeUserNames && context.Channel.Kind != Messages.ChannelKind.DirectMessage;
@@ -61,8 +76,10 @@ public sealed class PromptBuilder(PromptOptions options, TimeProvider timeProvid
         return messages;
     }
 
-    private string SystemPrompt(PromptContext context)
+    /// <summary>The system prompt for a context: placeholders filled, persona appended.</summary>
+    public string SystemPrompt(PromptContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var now = timeProvider.GetUtcNow();
         var channel = context.Channel;
         var where = channel.Kind == Messages.ChannelKind.DirectMessage

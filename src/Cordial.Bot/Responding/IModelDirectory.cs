@@ -3,7 +3,11 @@ using Cordial.Bot.Messages;
 namespace Cordial.Bot.Responding;
 
 /// <summary>A model the bot can ask: its configured name (ChatOptions.ModelId) and whether it sees images.</summary>
-public sealed record ModelChoice(string Name, bool Vision);
+/// <param name="Name">The configured name.</param>
+/// <param name="Vision">Whether it accepts images.</param>
+/// <param name="ContextWindowTokens">Its context window in tokens, when configured (prompt budgeting).</param>
+/// <param name="MaxOutputTokens">Its output limit, when configured (room kept for the answer).</param>
+public sealed record ModelChoice(string Name, bool Vision, int? ContextWindowTokens = null, int? MaxOutputTokens = null);
 
 /// <summary>The configured models, as the bot needs them (implemented over Cordial.Llm's catalog).</summary>
 public interface IModelDirectory

@@ -144,8 +144,10 @@ public sealed partial class MessageResponder(
         var channel = message.Channel;
         var channelSettings = await SettingsForAsync(channel, token);
         var model = (channelSettings.Model is { } chosen ? models.Find(chosen) : null) ?? models.Resolve(channel);
-        var conversation = await conversations.BuildAsync(request.Node, channel, identity.UserId, model.Vision, token);
-        var prompt = prompts.Build(conversation, new PromptContext(channel, message.Author.Name, channelSettings.Persona));
+        var context = new PromptContext(channel, message.Author.Name, channelSettings.Persona);
+        var system = prompts.SystemPrompt(context); // budgeted with the history: trimmed to fit, summaries for the rest
+        var conversation = await conversations.BuildAsync(request.Node, channel, identity.UserId, model, TokenEstimator.Estimate(system), token);
+        var prompt = prompts.Build(conversation, context, system);
 
         ulong? replyTo = request.Surface is null ? message.Id : null;
         if (request.Trigger.OpenThread)
@@ -250,6 +252,7 @@ public sealed partial class MessageResponder(
                 AuthorName = identity.Name,
                 Role = NodeRole.Assistant,
                 Text = parts[i],
+                TokenCount = TokenEstimator.Estimate(parts[i]),
                 ParentId = parent,
                 Model = result.ModelId ?? model,
                 CreatedAt = timeProvider.GetUtcNow(),

@@ -10,7 +10,7 @@ namespace Cordial.Storage.Sql;
 /// <remarks>Thread-safe: every call takes its own pooled connection from the <see cref="DbDataSource"/>, which the caller owns.</remarks>
 public sealed class SqlMessageNodeStore : IMessageNodeStore
 {
-    private const string NodeColumns = "id, channel_id, guild_id, author_id, author_name, role, text, parent_id, images, warnings, model, created_at";
+    private const string NodeColumns = "id, channel_id, guild_id, author_id, author_name, role, text, parent_id, images, warnings, model, created_at, token_count";
 
     private readonly DbDataSource _dataSource;
     private readonly SqlDialect _dialect;
@@ -23,7 +23,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
         _dialect = dialect;
     }
 
-    /// <summary>Creates the tables when they do not exist. Idempotent.</summary>
+    /// <summary>Creates the tables when they do not exist, and adds columns newer versions need. Idempotent.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var big = _dialect.BigInteger;
@@ -49,6 +49,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
                 PRIMARY KEY (channel_id, user_id));
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await AddTokenCountColumnAsync(cancellationToken);
     }
 
     public async ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken)
@@ -74,11 +75,12 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
             command.Transaction = transaction;
             command.CommandText = $"""
                 INSERT INTO message_nodes ({NodeColumns})
-                VALUES (@id, @channel_id, @guild_id, @author_id, @author_name, @role, @text, @parent_id, @images, @warnings, @model, @created_at)
+                VALUES (@id, @channel_id, @guild_id, @author_id, @author_name, @role, @text, @parent_id, @images, @warnings, @model, @created_at, @token_count)
                 ON CONFLICT (id) DO UPDATE SET
                     channel_id = excluded.channel_id, guild_id = excluded.guild_id, author_id = excluded.author_id,
                     author_name = excluded.author_name, role = excluded.role, text = excluded.text, parent_id = excluded.parent_id,
-                    images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at
+                    images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at,
+                    token_count = excluded.token_count
                 """;
             command.AddParameter("id", (long)node.Id);
             command.AddParameter("channel_id", (long)node.ChannelId);
@@ -92,6 +94,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
             command.AddParameter("warnings", Join(node.Warnings));
             command.AddParameter("model", node.Model);
             command.AddParameter("created_at", node.CreatedAt.ToUnixTimeMilliseconds());
+            command.AddParameter("token_count", node.Tokens);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -147,6 +150,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
         Warnings = Split(reader.IsDBNull(9) ? null : reader.GetString(9)),
         Model = reader.IsDBNull(10) ? null : reader.GetString(10),
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+        TokenCount = reader.IsDBNull(12) ? TokenEstimator.Estimate(reader.GetString(6)) : reader.GetInt32(12), // rows from before the column: computed once, on load
     };
 
     // Image URLs and warnings never contain a newline, so a newline-separated list is enough.
@@ -154,4 +158,26 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
     private static string[] Split(string? text) => string.IsNullOrEmpty(text) ? [] : text.Split('\n');
 
+    /// <summary>
+    /// Databases made before token counts were stored get the column (NULL in old rows: <see cref="ReadNode"/> computes
+    /// those on load). PostgreSQL has ADD COLUMN IF NOT EXISTS; SQLite is asked for its columns first.
+    /// </summary>
+    private async Task AddTokenCountColumnAsync(CancellationToken cancellationToken)
+    {
+        if (_dialect == SqlDialect.Sqlite)
+        {
+            await using var check = _dataSource.CreateCommand("SELECT COUNT(*) FROM pragma_table_info('message_nodes') WHERE name = 'token_count'");
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                return;
+            }
+
+            await using var add = _dataSource.CreateCommand("ALTER TABLE message_nodes ADD COLUMN token_count INTEGER NULL");
+            await add.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using var command = _dataSource.CreateCommand("ALTER TABLE message_nodes ADD COLUMN IF NOT EXISTS token_count INTEGER NULL");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

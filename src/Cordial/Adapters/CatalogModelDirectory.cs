@@ -13,11 +13,17 @@ internal sealed class CatalogModelDirectory(ModelCatalog catalog) : IModelDirect
     {
         ArgumentNullException.ThrowIfNull(channel);
         var name = catalog.ResolveModel(channel.GuildId, channel.ParentChannelId is { } parent && channel.Kind == ChannelKind.Thread ? ChannelOverride(channel.Id, parent) : channel.Id);
-        return new ModelChoice(name, catalog.GetModel(name).Vision);
+        return Choice(name);
     }
 
     public ModelChoice? Find(string name) =>
-        catalog.TryGetModelName(name, out var configured) ? new ModelChoice(configured, catalog.GetModel(configured).Vision) : null;
+        catalog.TryGetModelName(name, out var configured) ? Choice(configured) : null;
+
+    private ModelChoice Choice(string name)
+    {
+        var model = catalog.GetModel(name);
+        return new ModelChoice(name, model.Vision, model.ContextWindowTokens, model.MaxOutputTokens);
+    }
 
     /// <summary>A thread uses its own override when it has one, else its channel's.</summary>
     private ulong ChannelOverride(ulong thread, ulong parent) =>

@@ -18,6 +18,7 @@ internal sealed partial class BotRuntime(
     SqlMessageNodeStore nodes,
     SqlChannelSettingsStore channelSettings,
     SqlUsageStore usage,
+    SqlSummaryStore summaries,
     ReplyCoordinator coordinator,
     SettingsReloader reloader,
     DiscordOptions options,
@@ -60,6 +61,7 @@ internal sealed partial class BotRuntime(
             await nodes.InitializeAsync(cancellationToken);
             await channelSettings.InitializeAsync(cancellationToken);
             await usage.InitializeAsync(cancellationToken);
+            await summaries.InitializeAsync(cancellationToken);
             reloader.Start();
             _pump = new GatewayEventPump(gateway.Events, dispatcher, options, time, services.GetRequiredService<ILogger<GatewayEventPump>>());
             _pump.Start();

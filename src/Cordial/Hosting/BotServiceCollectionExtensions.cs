@@ -6,6 +6,7 @@ using Cordial.Bot.Delivery;
 using Cordial.Bot.Prompting;
 using Cordial.Bot.Responding;
 using Cordial.Bot.Settings;
+using Cordial.Bot.Summaries;
 using Cordial.Bot.Usage;
 using Cordial.Configuration;
 using Cordial.Discord.Gateway;
@@ -45,6 +46,8 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton<IMessageNodeStore>(sp => new CachedMessageNodeStore(sp.GetRequiredService<SqlMessageNodeStore>(), settings.Storage.NodeCacheSize));
         services.AddSingleton<IChannelSettingsStore>(sp => sp.GetRequiredService<SqlChannelSettingsStore>());
         services.AddSingleton<IUsageStore>(sp => sp.GetRequiredService<SqlUsageStore>());
+        services.AddSingleton(sp => new SqlSummaryStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
+        services.AddSingleton<ISummaryStore>(sp => new CachedSummaryStore(sp.GetRequiredService<SqlSummaryStore>()));
 
         // Discord.
         services.AddDiscordRest(o =>
@@ -97,6 +100,7 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton(_ => new ChannelActivity(settings.Conversations.TrackedChannels));
         services.AddSingleton<ParentResolver>();
         services.AddSingleton<MessageNodeFactory>();
+        services.AddSingleton<ConversationSummarizer>(); // context budget: summaries of cut turns, made in the background
         services.AddSingleton<ConversationBuilder>();
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<ReplyCoordinator>();

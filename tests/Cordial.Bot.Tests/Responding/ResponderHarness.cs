@@ -6,7 +6,9 @@ using Cordial.Bot.Permissions;
 using Cordial.Bot.Prompting;
 using Cordial.Bot.Responding;
 using Cordial.Bot.Settings;
+using Cordial.Bot.Summaries;
 using Cordial.Bot.Tests.Conversations;
+using Cordial.Bot.Tests.Summaries;
 using Cordial.Bot.Triggers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,10 +20,11 @@ internal sealed class ResponderHarness : IAsyncDisposable
 {
     public const ulong BotId = FakeDiscordHistory.BotId;
 
-    public ResponderHarness(RespondingOptions? responding = null)
+    public ResponderHarness(RespondingOptions? responding = null, ConversationOptions? conversations = null)
     {
         Coordinator = new ReplyCoordinator(NullLogger<ReplyCoordinator>.Instance);
-        var conversationOptions = new ConversationOptions();
+        var conversationOptions = conversations ?? new ConversationOptions();
+        Summarizer = new ConversationSummarizer(Store, Summaries, Chat, conversationOptions, TimeProvider.System, NullLogger<ConversationSummarizer>.Instance);
         var parents = new ParentResolver(Store, Discord, Activity);
         var factory = new MessageNodeFactory(Discord, conversationOptions);
         Responder = new MessageResponder(
@@ -29,7 +32,7 @@ internal sealed class ResponderHarness : IAsyncDisposable
             Activity,
             parents,
             factory,
-            new ConversationBuilder(Store, Discord, parents, factory, conversationOptions),
+            new ConversationBuilder(Store, Discord, parents, factory, conversationOptions, Summaries, Summarizer),
             Store,
             Settings,
             new PromptBuilder(new PromptOptions { SystemPrompt = "You are a test." }, TimeProvider.System),
@@ -55,6 +58,8 @@ internal sealed class ResponderHarness : IAsyncDisposable
     public Cordial.Bot.Usage.InMemoryUsageStore Usage { get; } = new();
     public Cordial.Bot.Diagnostics.BotStats Stats { get; } = new(TimeProvider.System);
     public ReplyCoordinator Coordinator { get; }
+    public InMemorySummaryStore Summaries { get; } = new();
+    public ConversationSummarizer Summarizer { get; }
     public MessageResponder Responder { get; }
 
     public void UseRules(TriggerOptions? triggers = null, AccessOptions? access = null) =>
@@ -70,7 +75,11 @@ internal sealed class ResponderHarness : IAsyncDisposable
 
     public Task IdleAsync() => Eventually.UntilAsync(() => Coordinator.ActiveSlots == 0, "all answers to finish");
 
-    public ValueTask DisposeAsync() => Coordinator.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Coordinator.DisposeAsync();
+        await Summarizer.DisposeAsync();
+    }
 
     internal sealed class InMemorySettings : IChannelSettingsStore
     {

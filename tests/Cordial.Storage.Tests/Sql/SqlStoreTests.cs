@@ -4,7 +4,7 @@ using Cordial.Storage.Sql;
 namespace Cordial.Storage.Tests.Sql;
 
 /// <summary>The same behaviour, proven against each real database.</summary>
-public abstract class SqlStoreTests : IAsyncLifetime
+public abstract partial class SqlStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -23,6 +23,7 @@ public abstract class SqlStoreTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         var (dataSource, dialect) = await OpenDataSourceAsync();
+        (DataSource, Dialect) = (dataSource, dialect);
         var store = new SqlMessageNodeStore(dataSource, dialect);
         var settings = new SqlChannelSettingsStore(dataSource, dialect);
         var usage = new SqlUsageStore(dataSource, dialect);
@@ -46,6 +47,7 @@ public abstract class SqlStoreTests : IAsyncLifetime
         AuthorName = role == NodeRole.User ? "ana" : "Cordial",
         Role = role,
         Text = text,
+        TokenCount = TokenEstimator.Estimate(text),
         ParentId = parent,
         ImageUrls = id % 2 == 0 ? ["https://cdn.example/a.png", "https://cdn.example/b.png"] : [],
         Warnings = id % 3 == 0 ? ["The attachment x.zip was not read (unsupported type application/zip)."] : [],
