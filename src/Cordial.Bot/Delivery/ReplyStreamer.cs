@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using Cordial.Bot.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,6 +55,7 @@ public sealed class ReplyStreamer
     private readonly int _maxConsecutiveFailures;
     private readonly int _maxReplyLength;
     private readonly bool _showReasoning;
+    private readonly BotStats? _stats;
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -73,6 +75,7 @@ public sealed class ReplyStreamer
     private int _reasoningLength;
     private string _reasoningTail = "";
     private bool _truncated;
+    private long _undeliveredSince = -1; // when text the delivery loop has not taken yet first arrived; -1: none
 
     private int _used;
 
@@ -83,6 +86,7 @@ public sealed class ReplyStreamer
     /// <param name="timeProvider">Clock for typing refresh and timings; default <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Logger; default none.</param>
     /// <param name="failureDescriber">Reason sentences for failed streams; default <see cref="GenerationFailureDescriber"/>.</param>
+    /// <param name="stats">Where the token → Discord overhead is recorded (with <paramref name="timeProvider"/> timestamps); default none.</param>
     /// <exception cref="OptionsValidationException"><paramref name="options"/> is invalid.</exception>
     public ReplyStreamer(
         IReplySurface surface,
@@ -90,7 +94,8 @@ public sealed class ReplyStreamer
         DeliveryOptions options,
         TimeProvider? timeProvider = null,
         ILogger<ReplyStreamer>? logger = null,
-        IGenerationFailureDescriber? failureDescriber = null)
+        IGenerationFailureDescriber? failureDescriber = null,
+        BotStats? stats = null)
     {
         ArgumentNullException.ThrowIfNull(surface);
         ArgumentNullException.ThrowIfNull(options);
@@ -117,6 +122,7 @@ public sealed class ReplyStreamer
         _maxConsecutiveFailures = options.MaxConsecutiveFailures;
         _maxReplyLength = options.MaxReplyLength;
         _showReasoning = options.ShowReasoning;
+        _stats = stats;
     }
 
     /// <summary>
@@ -246,6 +252,11 @@ public sealed class ReplyStreamer
                         break;
                 }
             }
+
+            if (grew && _undeliveredSince < 0)
+            {
+                _undeliveredSince = now;
+            }
         }
 
         return (grew, _truncated);
@@ -343,6 +354,7 @@ public sealed class ReplyStreamer
     private async Task<DeliverySummary> DeliverAsync(DeliveryState state, CancellationTokenSource typingStop, CancellationTokenSource readStop, CancellationToken cancellationToken)
     {
         var failures = 0;
+        var freeSince = long.MinValue;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -360,6 +372,13 @@ public sealed class ReplyStreamer
             }
 
             var (index, render) = step.Value;
+            if (_stats is not null && snapshot.UndeliveredSince >= 0)
+            {
+                // Overhead: new text waited for this loop, from when it arrived or the previous call returned (pacing and
+                // Discord's own time are not the bot's), to this call.
+                _stats.RecordSince(_stats.TokenToDiscord, Math.Max(snapshot.UndeliveredSince, freeSince));
+            }
+
             try
             {
                 state.Calls++;
@@ -389,6 +408,8 @@ public sealed class ReplyStreamer
                     return state.Summarize(deliveryFailed: true);
                 }
             }
+
+            freeSince = _stats is null ? freeSince : _time.GetTimestamp();
         }
     }
 
@@ -402,7 +423,9 @@ public sealed class ReplyStreamer
                 state.SeenVersion = _version;
             }
 
-            return new Snapshot(_ended, _failureReason, _truncated, _modelId, _usage, _firstContentAt, _endedAt, _reasoningTail);
+            var undeliveredSince = _undeliveredSince;
+            _undeliveredSince = -1;
+            return new Snapshot(_ended, _failureReason, _truncated, _modelId, _usage, _firstContentAt, _endedAt, _reasoningTail, undeliveredSince);
         }
     }
 
@@ -637,7 +660,8 @@ public sealed class ReplyStreamer
     }
 
     private readonly record struct Snapshot(
-        bool Ended, string? FailureReason, bool Truncated, string? ModelId, UsageDetails? Usage, long? FirstContentAt, long EndedAt, string ReasoningTail);
+        bool Ended, string? FailureReason, bool Truncated, string? ModelId, UsageDetails? Usage, long? FirstContentAt, long EndedAt, string ReasoningTail,
+        long UndeliveredSince);
 
     private readonly record struct DeliverySummary(
         IReadOnlyList<ulong> MessageIds, IReadOnlyList<string> Parts, string DeliveredText, int Calls, bool DeliveryFailed);

@@ -10,13 +10,15 @@ public sealed class ReplyStreamerFactory
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ReplyStreamer> _logger;
     private readonly IGenerationFailureDescriber _failureDescriber;
+    private readonly Diagnostics.BotStats? _stats;
 
     /// <summary>Creates the factory; options are validated by the first <see cref="Create"/> at the latest.</summary>
     public ReplyStreamerFactory(
         IOptions<DeliveryOptions> options,
         TimeProvider timeProvider,
         ILogger<ReplyStreamer> logger,
-        IGenerationFailureDescriber failureDescriber)
+        IGenerationFailureDescriber failureDescriber,
+        Diagnostics.BotStats? stats = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -26,11 +28,12 @@ public sealed class ReplyStreamerFactory
         _timeProvider = timeProvider;
         _logger = logger;
         _failureDescriber = failureDescriber;
+        _stats = stats;
     }
 
     /// <summary>A streamer for one reply in the channel behind <paramref name="surface"/>.</summary>
     /// <param name="surface">The channel (the caller owns it).</param>
     /// <param name="replyToMessageId">The message the first part replies to, or null.</param>
     public ReplyStreamer Create(IReplySurface surface, ulong? replyToMessageId = null) =>
-        new(surface, replyToMessageId, _options, _timeProvider, _logger, _failureDescriber);
+        new(surface, replyToMessageId, _options, _timeProvider, _logger, _failureDescriber, _stats);
 }

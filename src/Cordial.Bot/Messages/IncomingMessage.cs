@@ -14,6 +14,12 @@ public sealed record IncomingMessage
 
     public required DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>
+    /// When the bot read the gateway frame carrying it (a TimeProvider timestamp of the bot's clock); 0 when unknown
+    /// (fetched by REST, or a /chat prompt). The start of the bot-overhead measurement (Diagnostics.BotStats).
+    /// </summary>
+    public long ReceivedTimestamp { get; init; }
+
     /// <summary>Where the message was written: guild channel, thread or DM, with its parents.</summary>
     public required ChannelInfo Channel { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Cordial.Bot.Conversations;
 using Cordial.Bot.Delivery;
+using Cordial.Bot.Diagnostics;
 using Cordial.Bot.Messages;
 using Cordial.Bot.Permissions;
 using Cordial.Bot.Prompting;
@@ -34,7 +35,8 @@ public sealed partial class MessageResponder(
     IUsageStore usage,
     RespondingOptions options,
     TimeProvider timeProvider,
-    ILogger<MessageResponder> logger)
+    ILogger<MessageResponder> logger,
+    BotStats? stats = null)
 {
     /// <summary>
     /// The ChatOptions.AdditionalProperties key carrying the guild id (a ulong) of a request; the same string as
@@ -47,6 +49,12 @@ public sealed partial class MessageResponder(
     /// model answered; the same string as Cordial.Llm's FallbackChatClient.FallbackFromProperty.
     /// </summary>
     public const string FallbackFromProperty = "cordial.fallback_from";
+
+    /// <summary>
+    /// The ChatOptions.AdditionalProperties key of the callback (an <see cref="Action"/>) the LLM pipeline's model router
+    /// invokes just before the provider call; the same string as Cordial.Llm's ProviderCallProperties.RequestStarted.
+    /// </summary>
+    public const string RequestStartedProperty = "cordial.request_started";
 
     private volatile ResponderRules _rules = ResponderRules.Default;
 
@@ -61,6 +69,11 @@ public sealed partial class MessageResponder(
     public async Task HandleAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
         var botId = identity.UserId;
+        if (message.Author.Id != botId)
+        {
+            stats?.CountMessageReceived(); // every message but the bot's own
+        }
+
         var rules = _rules;
         var decision = rules.Triggers.Evaluate(message, botId);
         ulong? parentId = null;
@@ -93,7 +106,7 @@ public sealed partial class MessageResponder(
         await store.PutAsync([node], cancellationToken);
 
         Log.Triggered(logger, message.Id, decision.Reason);
-        coordinator.Submit(new ReplyRequest(message, node, decision), AnswerAsync);
+        coordinator.Submit(new ReplyRequest(message, node, decision), AnswerCountedAsync);
     }
 
     /// <summary>
@@ -104,7 +117,21 @@ public sealed partial class MessageResponder(
     {
         var node = await nodes.CreateAsync(prompt, identity.UserId, parentId: null, cancellationToken);
         await store.PutAsync([node], cancellationToken);
-        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), AnswerAsync);
+        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), AnswerCountedAsync);
+    }
+
+    /// <summary><see cref="AnswerAsync"/>, counting a reply that ends in an exception (not a merge or shutdown) as failed.</summary>
+    private async Task AnswerCountedAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AnswerAsync(request, attempt, cancellationToken);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            stats?.CountReply(completed: false);
+            throw;
+        }
     }
 
     private async Task AnswerAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken cancellationToken)
@@ -136,9 +163,16 @@ public sealed partial class MessageResponder(
             chatOptions.AdditionalProperties = new AdditionalPropertiesDictionary { [GuildIdProperty] = guildId };
         }
 
+        if (stats is not null && message.ReceivedTimestamp != 0 && !attempt.Deferred)
+        {
+            // Bot overhead: gateway frame read → provider call (a deliberate wait behind the same user's answer is left out).
+            (chatOptions.AdditionalProperties ??= [])[RequestStartedProperty] = stats.RequestStartedCallback(message.ReceivedTimestamp);
+        }
+
         var updates = chat.GetStreamingResponseAsync(prompt, chatOptions, token);
         var observed = new StreamObservations();
         var result = await streamer.RunAsync(GuardVisibility(updates, attempt, observed, token), token);
+        stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
 
         if (result.MessageIds.Count == 0)
         {

@@ -113,6 +113,7 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
     {
         try
         {
+            var deferred = false;
             while (true)
             {
                 ReplyRequest request;
@@ -120,9 +121,11 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
                 lock (_gate)
                 {
                     request = slot.Latest;
-                    current = new ReplyAttempt(this, slot, request, _shutdown.Token);
+                    current = new ReplyAttempt(this, slot, request, _shutdown.Token) { Deferred = deferred };
                     slot.Attempt = current;
                 }
+
+                deferred = true;
 
                 try
                 {
@@ -221,6 +224,12 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
         }
 
         public CancellationToken Token => _cts.Token;
+
+        /// <summary>
+        /// True when this attempt did not start as its user's message arrived: it answers a message that merged into, or
+        /// waited behind, an earlier answer of the same user (the bot-overhead figures leave such attempts out).
+        /// </summary>
+        public bool Deferred { get; init; }
 
         /// <summary>
         /// Marks the answer visible (call just before the first message is posted). Returns false when a newer message

@@ -259,6 +259,7 @@ internal sealed class GatewayShard
             while (true)
             {
                 var result = await connection.ReceiveAsync(buffer, receiveCts.Token);
+                var receivedAt = _settings.Time.GetTimestamp();
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return CloseOutcome(connection.CloseStatus);
@@ -349,7 +350,7 @@ internal sealed class GatewayShard
                             : new GatewayConnectionOutcome("invalid session (op 9)", Resume: false, Delay: TimeSpan.FromSeconds(1 + (4 * Math.Clamp(_settings.Random(), 0, 1))));
 
                     case GatewayOpCode.Dispatch:
-                        await HandleDispatchAsync(envelope, payload, parsed, dataError, ct);
+                        await HandleDispatchAsync(envelope, payload, parsed, dataError, receivedAt, ct);
                         break;
 
                     default:
@@ -424,11 +425,12 @@ internal sealed class GatewayShard
         }
     }
 
-    private async Task HandleDispatchAsync(GatewayPayload envelope, ReadOnlyMemory<byte> payload, GatewayEvent? parsed, string? dataError, CancellationToken cancellationToken)
+    private async Task HandleDispatchAsync(GatewayPayload envelope, ReadOnlyMemory<byte> payload, GatewayEvent? parsed, string? dataError, long receivedAt, CancellationToken cancellationToken)
     {
         var evt = ParseDispatch(envelope, payload.Span, parsed, dataError);
         if (evt is not null)
         {
+            evt.ReceivedTimestamp = receivedAt;
             await _events.WriteAsync(evt, cancellationToken);
         }
 

@@ -218,8 +218,12 @@ public readonly struct ResponseCacheKey : IEquatable<ResponseCacheKey>
 
         private void WriteProperties(char tag, AdditionalPropertiesDictionary? properties)
         {
-            WriteInt(tag, properties?.Count ?? -1);
-            if (properties is null || properties.Count == 0)
+            // The provider-call callback is per request (a measurement hook), not part of what is asked.
+            // No properties, an empty dictionary and only that callback all mean the same request.
+            var ignored = properties?.ContainsKey(Pipeline.ProviderCallProperties.RequestStarted) == true ? 1 : 0;
+            var count = (properties?.Count ?? 0) - ignored;
+            WriteInt(tag, count == 0 ? -1 : count);
+            if (properties is null || count == 0)
             {
                 return;
             }
@@ -229,6 +233,11 @@ public readonly struct ResponseCacheKey : IEquatable<ResponseCacheKey>
             Array.Sort(keys, StringComparer.Ordinal);
             foreach (var key in keys)
             {
+                if (ignored == 1 && key == Pipeline.ProviderCallProperties.RequestStarted)
+                {
+                    continue;
+                }
+
                 WriteString('K', key);
                 var value = properties[key];
                 switch (value)

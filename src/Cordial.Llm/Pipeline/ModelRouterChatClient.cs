@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace Cordial.Llm.Pipeline;
@@ -13,6 +14,7 @@ internal sealed class ModelRouterChatClient(ModelRouting routing) : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var (client, providerOptions) = Route(options);
+        TakeRequestStarted(providerOptions)?.Invoke();
         return client.GetResponseAsync(messages, providerOptions, cancellationToken);
     }
 
@@ -20,7 +22,9 @@ internal sealed class ModelRouterChatClient(ModelRouting routing) : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var (client, providerOptions) = Route(options);
-        return client.GetStreamingResponseAsync(messages, providerOptions, cancellationToken);
+        return TakeRequestStarted(providerOptions) is { } started
+            ? StreamNotifyingAsync(client, messages, providerOptions, started, cancellationToken)
+            : client.GetStreamingResponseAsync(messages, providerOptions, cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -32,6 +36,38 @@ internal sealed class ModelRouterChatClient(ModelRouting routing) : IChatClient
     public void Dispose()
     {
         // The provider clients belong to the catalog.
+    }
+
+    /// <summary>The <see cref="ProviderCallProperties.RequestStarted"/> callback, removed from the provider's copy of the options.</summary>
+    private static Action? TakeRequestStarted(ChatOptions options)
+    {
+        if (options.AdditionalProperties is { } properties && properties.Remove(ProviderCallProperties.RequestStarted, out var value))
+        {
+            if (properties.Count == 0)
+            {
+                options.AdditionalProperties = null;
+            }
+
+            return value as Action;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The provider's stream, with the callback invoked after the provider mapped the request and just before the first
+    /// read (which sends the HTTP request): the nearest point to the hand-off that needs no hook inside the SDKs.
+    /// </summary>
+    private static async IAsyncEnumerable<ChatResponseUpdate> StreamNotifyingAsync(
+        IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions options, Action started, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stream = client.GetStreamingResponseAsync(messages, options, cancellationToken);
+        await using var enumerator = stream.GetAsyncEnumerator(cancellationToken);
+        started();
+        while (await enumerator.MoveNextAsync())
+        {
+            yield return enumerator.Current;
+        }
     }
 
     private (IChatClient Client, ChatOptions Options) Route(ChatOptions? options)

@@ -9,7 +9,10 @@ namespace Cordial.Adapters;
 /// <summary>Turns Discord wire objects into what the bot's brain sees. Pure functions.</summary>
 internal static class DiscordMessageMapper
 {
-    public static IncomingMessage ToIncoming(JsonMessage message, ChannelInfo channel)
+    /// <param name="message">The wire message.</param>
+    /// <param name="channel">Where it was written.</param>
+    /// <param name="receivedTimestamp">When its gateway frame was read (0 when it came from REST).</param>
+    public static IncomingMessage ToIncoming(JsonMessage message, ChannelInfo channel, long receivedTimestamp = 0)
     {
         ArgumentNullException.ThrowIfNull(message);
         var author = message.Author ?? new JsonUser { Username = "unknown" };
@@ -22,6 +25,7 @@ internal static class DiscordMessageMapper
             Channel = channel,
             Author = ToAuthor(author, message.Member, message.WebhookId is not null),
             Timestamp = message.Timestamp,
+            ReceivedTimestamp = receivedTimestamp,
             Content = message.Content ?? "",
             MentionedUserIds = message.Mentions is { Length: > 0 } mentions ? mentions.Select(m => m.Id).ToArray() : [],
             MentionedRoleIds = message.MentionRoles ?? [],

@@ -91,6 +91,7 @@ internal static class BotServiceCollectionExtensions
 
         // The bot's brain.
         services.AddSingleton<IGenerationFailureDescriber, LlmFailureDescriber>();
+        services.AddSingleton(sp => new Cordial.Bot.Diagnostics.BotStats(sp.GetRequiredService<TimeProvider>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddReplyDelivery();
         services.AddSingleton<BotIdentity>();
         services.AddSingleton(_ => new ChannelActivity(settings.Conversations.TrackedChannels));

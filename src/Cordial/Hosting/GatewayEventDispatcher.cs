@@ -96,7 +96,7 @@ internal sealed partial class GatewayEventDispatcher(
 
                 break;
             case MessageCreateEvent created:
-                await OnMessageAsync(created.Message, cancellationToken);
+                await OnMessageAsync(created.Message, created.ReceivedTimestamp, cancellationToken);
                 break;
             case InteractionCreateEvent interaction:
                 await OnInteractionAsync(interaction.Interaction, cancellationToken);
@@ -108,7 +108,7 @@ internal sealed partial class GatewayEventDispatcher(
         }
     }
 
-    private async Task OnMessageAsync(JsonMessage message, CancellationToken cancellationToken)
+    private async Task OnMessageAsync(JsonMessage message, long receivedTimestamp, CancellationToken cancellationToken)
     {
         if (message.Author is null)
         {
@@ -116,7 +116,7 @@ internal sealed partial class GatewayEventDispatcher(
         }
 
         var channel = await channels.GetAsync(message.ChannelId, message.GuildId, cancellationToken);
-        var incoming = DiscordMessageMapper.ToIncoming(message, channel);
+        var incoming = DiscordMessageMapper.ToIncoming(message, channel, receivedTimestamp);
         await responder.HandleAsync(incoming, cancellationToken);
     }
 

@@ -5,7 +5,7 @@ namespace Cordial.Hosting;
 
 /// <summary>
 /// /alive: the process answers (liveness). /health: every shard is connected and the store answers (readiness);
-/// 503 otherwise, with the details as JSON.
+/// 503 otherwise, with the details as JSON. Also maps /stats (<see cref="StatsApi"/>).
 /// </summary>
 internal static class HealthApi
 {
@@ -13,6 +13,7 @@ internal static class HealthApi
     {
         endpoints.MapGet("/alive", () => TypedResults.Text("alive\n"));
         endpoints.MapGet("/health", WriteHealthAsync);
+        endpoints.MapCordialStats();
         return endpoints;
     }
 

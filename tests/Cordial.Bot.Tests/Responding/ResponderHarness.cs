@@ -36,12 +36,13 @@ internal sealed class ResponderHarness : IAsyncDisposable
             Models,
             Chat,
             Surfaces,
-            new ReplyStreamerFactory(Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<ReplyStreamer>.Instance, new GenerationFailureDescriber()),
+            new ReplyStreamerFactory(Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<ReplyStreamer>.Instance, new GenerationFailureDescriber(), Stats),
             Coordinator,
             Usage,
             responding ?? new RespondingOptions(),
             TimeProvider.System,
-            NullLogger<MessageResponder>.Instance);
+            NullLogger<MessageResponder>.Instance,
+            Stats);
     }
 
     public FakeDiscordHistory Discord { get; } = new();
@@ -52,6 +53,7 @@ internal sealed class ResponderHarness : IAsyncDisposable
     public ScriptedChatClient Chat { get; } = new();
     public RecordingSurfaces Surfaces { get; } = new();
     public Cordial.Bot.Usage.InMemoryUsageStore Usage { get; } = new();
+    public Cordial.Bot.Diagnostics.BotStats Stats { get; } = new(TimeProvider.System);
     public ReplyCoordinator Coordinator { get; }
     public MessageResponder Responder { get; }
 

@@ -27,12 +27,14 @@ public sealed class GatewayClientTests
         Assert.Equal(50, identify.GetProperty("large_threshold").GetInt32());
 
         await connection.SendAsync(GatewayFrames.Ready(1, "s-1", server.GatewayUri.AbsoluteUri));
+        var beforeSend = TimeProvider.System.GetTimestamp();
         await connection.SendAsync(GatewayFrames.MessageCreate(2, 11, 22, "hello"));
 
         var ready = await client.Events.NextAsync<ReadyEvent>();
         Assert.Equal("s-1", ready.Ready.SessionId);
         var message = await client.Events.NextAsync<MessageCreateEvent>();
         Assert.Equal("hello", message.Message.Content);
+        Assert.InRange(message.ReceivedTimestamp, beforeSend, TimeProvider.System.GetTimestamp()); // stamped when its frame was read
 
         await connection.SendAsync("""{"op":1,"d":null}""");
         await ExpectHeartbeatWithSequenceAsync(connection, 2);
