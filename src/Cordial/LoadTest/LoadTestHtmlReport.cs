@@ -43,8 +43,8 @@ internal static class LoadTestHtmlReport
         html.Append(HistogramSvg("answer time (ms)", r.AnswerTime.Buckets));
         if (r.Bot is { } bot)
         {
-            html.Append(HistogramSvg("bot overhead MESSAGE_CREATE → LLM request (µs)", bot.MessageToRequest.Buckets));
-            html.Append(HistogramSvg("bot overhead LLM token → Discord request (µs)", bot.TokenToDiscord.Buckets));
+            html.Append(HistogramSvg("bot overhead MESSAGE_CREATE → LLM request (µs)", Coarsen(bot.MessageToRequest.Buckets)));
+            html.Append(HistogramSvg("bot overhead LLM token → Discord request (µs)", Coarsen(bot.TokenToDiscord.Buckets)));
         }
         else
         {
@@ -90,6 +90,25 @@ internal static class LoadTestHtmlReport
 
         svg.Append("</svg></figure>\n");
         return svg.ToString();
+    }
+
+    /// <summary>Merges fine buckets (the bot's log-linear ones) into the report's 1-2-5 bounds, so a histogram has a readable number of bars.</summary>
+    public static IReadOnlyList<HistogramBucket> Coarsen(IReadOnlyList<HistogramBucket> fine)
+    {
+        var bounds = LatencySamples.BucketBounds;
+        var counts = new long[bounds.Count + 1];
+        foreach (var bucket in fine)
+        {
+            var i = 0;
+            while (i < bounds.Count && (bucket.Le is null || bucket.Le > bounds[i]))
+            {
+                i++;
+            }
+
+            counts[i] += bucket.Count;
+        }
+
+        return [.. counts.Select((count, i) => new HistogramBucket(i < bounds.Count ? bounds[i] : null, count))];
     }
 
     public static string TimelineSvg(IReadOnlyList<TimelinePoint> points)

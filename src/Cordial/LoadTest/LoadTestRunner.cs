@@ -449,7 +449,7 @@ internal sealed partial class LoadTestRunner(LoadTestOptions options, TextWriter
                 }
                 catch (TimeoutException)
                 {
-                    outcome = pending.Fail($"no complete answer within {options.AnswerTimeoutSeconds} s", sentAt);
+                    outcome = pending.Fail($"no complete answer to {Describe(kind, replyTo)} within {options.AnswerTimeoutSeconds} s", sentAt);
                 }
                 finally
                 {
@@ -470,6 +470,14 @@ internal sealed partial class LoadTestRunner(LoadTestOptions options, TextWriter
         {
         }
     }
+
+    private static string Describe(ScenarioKind kind, ulong? replyTo) => kind switch
+    {
+        ScenarioKind.Slash => "a /chat command",
+        ScenarioKind.Image => "a message with an image",
+        _ when replyTo is not null => "a reply to an answer",
+        _ => "a mention",
+    };
 
     private Task ThinkAsync(Random random, CancellationToken stopSending) =>
         options.ThinkMs == 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(options.ThinkMs * (0.5 + random.NextDouble())), time, stopSending);

@@ -6,7 +6,7 @@ internal sealed class Timeline(TimeProvider time, long startTimestamp, int maxSe
     private readonly long[] _sent = new long[maxSeconds];
     private readonly long[] _completed = new long[maxSeconds];
     private readonly long[] _failed = new long[maxSeconds];
-    private readonly int[] _inFlight = new int[maxSeconds];
+    private readonly int[] _inFlight = Enumerable.Repeat(-1, maxSeconds).ToArray(); // -1: no sample in that second
     private int _lastSecond = -1;
 
     public int SecondNow() => (int)Math.Floor(time.GetElapsedTime(startTimestamp).TotalSeconds);
@@ -31,9 +31,13 @@ internal sealed class Timeline(TimeProvider time, long startTimestamp, int maxSe
     {
         var last = Math.Min(Volatile.Read(ref _lastSecond), _sent.Length - 1);
         var points = new List<TimelinePoint>(last + 1);
+        var inFlight = 0;
         for (var s = 0; s <= last; s++)
         {
-            points.Add(new TimelinePoint(s, Interlocked.Read(ref _sent[s]), Interlocked.Read(ref _completed[s]), Interlocked.Read(ref _failed[s]), Volatile.Read(ref _inFlight[s])));
+            // A second the sampler missed (a late tick on a busy machine) repeats the previous sample.
+            var sampled = Volatile.Read(ref _inFlight[s]);
+            inFlight = sampled >= 0 ? sampled : inFlight;
+            points.Add(new TimelinePoint(s, Interlocked.Read(ref _sent[s]), Interlocked.Read(ref _completed[s]), Interlocked.Read(ref _failed[s]), inFlight));
         }
 
         return points;

@@ -86,6 +86,21 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void Fine_buckets_are_merged_into_the_reports_bounds_without_losing_a_count()
+    {
+        HistogramBucket[] fine = [new(0.7, 1), new(1, 2), new(1.03, 4), new(19.5, 8), new(20.6, 16), new(1e9, 32), new(null, 64)];
+
+        var coarse = LoadTestHtmlReport.Coarsen(fine);
+
+        Assert.Equal(fine.Sum(b => b.Count), coarse.Sum(b => b.Count));
+        Assert.Equal(1 + 2, coarse.Single(b => b.Le == 1).Count);
+        Assert.Equal(4, coarse.Single(b => b.Le == 2).Count);
+        Assert.Equal(8, coarse.Single(b => b.Le == 20).Count);
+        Assert.Equal(16, coarse.Single(b => b.Le == 50).Count);
+        Assert.Equal(32 + 64, coarse[^1].Count);
+    }
+
+    [Fact]
     public void Process_figures_are_parsed_from_proc_text()
     {
         // A command name may hold spaces and parentheses; fields 14 and 15 are utime and stime in 1/100 s.
