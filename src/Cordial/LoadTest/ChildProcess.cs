@@ -97,6 +97,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         throw new ChildProcessFailedException(DescribeExit());
     }
 
+    /// <summary>The last lines the child wrote (at most 40 of each stream; its logs go to standard output).</summary>
+    public IReadOnlyList<string> LastOutputLines()
+    {
+        lock (_gate)
+        {
+            return [.. _stdout, .. _stderr];
+        }
+    }
+
     /// <summary>"the bot (pid N) exited with code C; its last error output: …".</summary>
     public string DescribeExit()
     {

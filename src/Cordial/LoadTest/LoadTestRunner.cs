@@ -190,6 +190,12 @@ internal sealed partial class LoadTestRunner(LoadTestOptions options, TextWriter
             report.Timeline = [.. timeline.Points()];
             report.LoadAverageAtEnd = ProcessFigures.LoadAverage();
             _ = watch;
+            if (report.Errors > 0 && bot.LastOutputLines() is { Count: > 0 } botLines)
+            {
+                // What the bot itself said (it logs warnings and errors only here; message content is never logged at that level).
+                await status.WriteLineAsync("loadtest: the bot's last output:\n    " + string.Join("\n    ", botLines));
+            }
+
             foreach (var child in children)
             {
                 await child.StopAsync(TimeSpan.FromSeconds(15));
