@@ -41,6 +41,9 @@ internal sealed class CommandArguments
 
     public bool Has(string name) => _values.ContainsKey(name);
 
+    /// <summary>The option names given, without their leading dashes.</summary>
+    public IEnumerable<string> Names => _values.Keys;
+
     public string? GetString(string name) => _values.GetValueOrDefault(name);
 
     public int GetInt32(string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue)

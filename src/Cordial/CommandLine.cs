@@ -20,6 +20,11 @@ internal static class CommandLine
           emulator       run the Discord-compatible and OpenAI-compatible emulators
                            --port N      listen on 127.0.0.1:N (default 5080)
                            --token T     accept only this bot token (default: any well-formed token)
+          loadtest       start the emulators and the bot as child processes and measure it under simulated users
+                           --users N --duration S [--warmup S] [--guilds G] [--channels C]
+                           [--mix mention=70,slash=20,image=10] [--ttft-ms 300] [--tokens-per-second 50]
+                           [--answer-tokens 60] [--think-ms 1000] [--answer-timeout 120] [--seed 1]
+                           [--out DIR] [--json FILE] [--html FILE]      (see docs/LOADTEST.md)
           help           print this text
 
         Configuration: appsettings.json, cordial.json in the working directory, environment variables
@@ -52,6 +57,10 @@ internal static class CommandLine
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+        if (Environment.GetEnvironmentVariable(LoadTest.ChildProcess.StopWhenStdinClosesVariable) == "1")
+        {
+            StopWhenStdinCloses(shutdown); // a child of `cordial loadtest`: it never outlives its parent
+        }
 
         var contentRoot = Directory.GetCurrentDirectory();
         try
@@ -62,6 +71,7 @@ internal static class CommandLine
                 "sandbox" => await SandboxVerb.RunAsync(arguments, CordialConfiguration.Build(contentRoot), contentRoot, Console.Out, Console.Error, shutdown.Token),
                 "check-config" => CheckConfigVerb.Run(CordialConfiguration.Build(contentRoot), Console.Out, Console.Error),
                 "emulator" => await EmulatorVerb.RunAsync(arguments, Console.Out, shutdown.Token),
+                "loadtest" => await LoadTestVerb.RunAsync(arguments, args[1..], Console.Out, Console.Error, shutdown.Token),
                 "help" or "--help" or "-h" => PrintUsage(),
                 _ => Unknown(verb),
             };
@@ -77,6 +87,34 @@ internal static class CommandLine
             Console.Error.WriteLine($"cordial {verb}: {ex.Message}");
             return 1;
         }
+    }
+
+    private static void StopWhenStdinCloses(CancellationTokenSource shutdown)
+    {
+        var watcher = new Thread(() =>
+        {
+            try
+            {
+                using var input = Console.OpenStandardInput();
+                var buffer = new byte[256];
+                while (input.Read(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            try
+            {
+                shutdown.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        })
+        { IsBackground = true, Name = "stdin watcher" };
+        watcher.Start();
     }
 
     private static int PrintUsage()
