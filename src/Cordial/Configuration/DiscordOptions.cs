@@ -47,13 +47,13 @@ public sealed class DiscordOptions
     /// <value>Default true.</value>
     public bool RegisterCommands { get; set; } = true;
 
-    /// <summary>Parallel event handlers (events of one channel are always handled in order, by the same handler).</summary>
-    /// <value>Default 4; 1 to 64.</value>
-    public int EventHandlers { get; set; } = 4;
+    /// <summary>Events handled at the same time, across channels (the events of one channel are always handled in order).</summary>
+    /// <value>Default 64; 1 to 1,024.</value>
+    public int EventHandlers { get; set; } = 64;
 
-    /// <summary>Events waiting per handler before the gateway reader waits (backpressure).</summary>
-    /// <value>Default 256; 1 to 100,000.</value>
-    public int EventQueueCapacity { get; set; } = 256;
+    /// <summary>Events waiting to be handled, all channels together, before the gateway reader waits (backpressure).</summary>
+    /// <value>Default 4,096; 1 to 100,000.</value>
+    public int EventQueueCapacity { get; set; } = 4096;
 
     /// <summary>Longest time one event may be handled before it is cancelled (answers themselves run in the background).</summary>
     /// <value>Default 30 seconds; 1 second to 10 minutes.</value>
@@ -155,9 +155,9 @@ public sealed class DiscordOptions
             yield return $"{section}:DevelopmentGuildId must be a guild id (leave it unset to register commands globally).";
         }
 
-        if (EventHandlers is < 1 or > 64)
+        if (EventHandlers is < 1 or > 1024)
         {
-            yield return $"{section}:EventHandlers must be from 1 to 64 (was {EventHandlers}).";
+            yield return $"{section}:EventHandlers must be from 1 to 1,024 (was {EventHandlers}).";
         }
 
         if (EventQueueCapacity is < 1 or > 100_000)

@@ -37,11 +37,14 @@ internal sealed partial class GatewayEventDispatcher(
     public static bool NeedsWorker(GatewayEvent gatewayEvent) =>
         gatewayEvent is MessageCreateEvent or InteractionCreateEvent or MessageDeleteEvent or ReadyEvent;
 
-    /// <summary>The channel whose events must stay in order (events of one channel go to one worker).</summary>
+    /// <summary>
+    /// What must stay in order: a channel's messages are handled one after another. An interaction is its own key (it
+    /// needs no order and must be acknowledged within 3 seconds, never behind a channel's messages).
+    /// </summary>
     public static ulong PartitionKey(GatewayEvent gatewayEvent) => gatewayEvent switch
     {
         MessageCreateEvent e => e.Message.ChannelId,
-        InteractionCreateEvent e => e.Interaction.ChannelId ?? e.Interaction.Id,
+        InteractionCreateEvent e => e.Interaction.Id,
         MessageDeleteEvent e => e.Deletion.ChannelId,
         _ => 0,
     };

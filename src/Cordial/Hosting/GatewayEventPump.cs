@@ -6,10 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Cordial.Hosting;
 
 /// <summary>
-/// Moves gateway events to handlers without ever running a handler on the read loop: cache events are applied
-/// in place, the rest go to one of <c>Discord:EventHandlers</c> bounded queues, chosen by channel so that the events
-/// of one channel are handled in order. A full queue makes the reader wait (backpressure, nothing dropped). Each event
-/// is handled with its own timeout, try/catch and log line.
+/// Moves gateway events to handlers without ever running a handler on the read loop: cache events are applied in
+/// place, the rest are handled with the events of one channel in order and different channels side by side, so a slow
+/// handler (a REST call waiting for its rate limit) holds up its own channel only — never another channel, and never
+/// an interaction that must be acknowledged within Discord's 3 seconds (interactions are keyed by their own id).
+/// At most <c>Discord:EventHandlers</c> handlers run at once; at most <c>Discord:EventQueueCapacity</c> events wait,
+/// and then the reader waits (backpressure, nothing dropped). Each event is handled with its own timeout, try/catch
+/// and log line.
 /// </summary>
 internal sealed partial class GatewayEventPump : IAsyncDisposable
 {
@@ -18,7 +21,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
     private readonly TimeSpan _eventTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<GatewayEvent>[] _queues;
+    private readonly KeyedSerialScheduler<GatewayEvent> _scheduler;
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
     private long _handled;
@@ -31,16 +34,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
         _eventTimeout = options.EventTimeout;
         _time = time;
         _logger = logger;
-        _queues = new Channel<GatewayEvent>[options.EventHandlers];
-        for (var i = 0; i < _queues.Length; i++)
-        {
-            _queues[i] = Channel.CreateBounded<GatewayEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
-            {
-                SingleReader = true,
-                SingleWriter = true,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
-        }
+        _scheduler = new KeyedSerialScheduler<GatewayEvent>(options.EventHandlers, options.EventQueueCapacity, HandleAsync);
     }
 
     /// <summary>Events handled (successfully or not) so far.</summary>
@@ -49,12 +43,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
     /// <summary>Events whose handler threw or timed out.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
-    public void Start()
-    {
-        var workers = _queues.Select(q => Task.Run(() => WorkAsync(q.Reader))).ToList();
-        workers.Add(Task.Run(ReadAsync));
-        _running = Task.WhenAll(workers);
-    }
+    public void Start() => _running = Task.WhenAll(Task.Run(ReadAsync), _scheduler.Completion);
 
     private async Task ReadAsync()
     {
@@ -73,8 +62,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
 
                 if (GatewayEventDispatcher.NeedsWorker(gatewayEvent))
                 {
-                    var queue = _queues[(int)(GatewayEventDispatcher.PartitionKey(gatewayEvent) % (ulong)_queues.Length)];
-                    await queue.Writer.WriteAsync(gatewayEvent, _stopping.Token);
+                    await _scheduler.EnqueueAsync(GatewayEventDispatcher.PartitionKey(gatewayEvent), gatewayEvent, _stopping.Token);
                 }
             }
         }
@@ -87,40 +75,34 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
         }
         finally
         {
-            foreach (var queue in _queues)
-            {
-                queue.Writer.TryComplete();
-            }
+            _scheduler.Complete();
         }
     }
 
-    private async Task WorkAsync(ChannelReader<GatewayEvent> queue)
+    private async Task HandleAsync(GatewayEvent gatewayEvent)
     {
-        await foreach (var gatewayEvent in queue.ReadAllAsync(CancellationToken.None))
+        using var timeout = new CancellationTokenSource(_eventTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
+        try
         {
-            using var timeout = new CancellationTokenSource(_eventTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
-            try
-            {
-                await _dispatcher.HandleAsync(gatewayEvent, linked.Token);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref _failed);
-                Log.EventTimedOut(_logger, gatewayEvent.GetType().Name, _eventTimeout);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-            }
-            catch (Exception ex)
-            {
-                Interlocked.Increment(ref _failed);
-                Log.EventFailed(_logger, ex, gatewayEvent.GetType().Name);
-            }
-            finally
-            {
-                Interlocked.Increment(ref _handled);
-            }
+            await _dispatcher.HandleAsync(gatewayEvent, linked.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _failed);
+            Log.EventTimedOut(_logger, gatewayEvent.GetType().Name, _eventTimeout);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _failed);
+            Log.EventFailed(_logger, ex, gatewayEvent.GetType().Name);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _handled);
         }
     }
 
@@ -150,6 +132,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
         await _stopping.CancelAsync();
         await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
+        _scheduler.Dispose();
     }
 
     private static partial class Log
