@@ -102,7 +102,7 @@ public sealed partial class DiscordRestClient : IDisposable
         var rateLimitRetries = 0;
         while (true)
         {
-            var ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, cancellationToken);
+            var ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.IsDeferrable, cancellationToken);
             HttpResponseMessage response;
             try
             {

@@ -35,6 +35,13 @@ internal sealed class Route
     /// </summary>
     public bool UsesWebhookToken { get; }
 
+    /// <summary>
+    /// A message edit or a typing indicator: when the global limit is saturated, other requests (a reply's first
+    /// message, reads on the way to a model request) go first — a later edit carries the latest text anyway.
+    /// </summary>
+    public bool IsDeferrable => (Method == HttpMethod.Patch && Template == "channels/{0}/messages/{1}")
+        || (Method == HttpMethod.Post && Template == "channels/{0}/typing");
+
     /// <summary>GET, PUT, PATCH and DELETE may be repeated after a server error; POST may have happened already.</summary>
     public bool IsIdempotent => Method != HttpMethod.Post;
 

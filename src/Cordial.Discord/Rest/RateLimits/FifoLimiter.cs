@@ -3,6 +3,9 @@ namespace Cordial.Discord.Rest.RateLimits;
 /// <summary>
 /// The waiting half of every rate limiter: callers that cannot be served now queue in arrival order and are
 /// served first-in first-out when the subclass says a grant is possible (after a response or at a timer).
+/// A caller may say its request can be deferred (an edit that a later edit would overtake anyway, a typing
+/// indicator): deferrable callers are served after every other waiting caller, but never wait longer than
+/// <see cref="MaxDeferral"/> behind them, so under saturation replies start first and their edits still land.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The uncontended path takes one short lock and returns a completed <see cref="ValueTask{T}"/>
@@ -14,9 +17,14 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     /// <summary>Upper bound of callers queued on one limiter; more is a caller bug (unbounded fan-out).</summary>
     public const int MaxWaiters = 100_000;
 
+    /// <summary>Longest time a deferrable caller lets later, non-deferrable callers go first.</summary>
+    public static readonly TimeSpan MaxDeferral = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan MinimumTimerDelay = TimeSpan.FromMilliseconds(1);
 
     private readonly Queue<Waiter> _waiters = new();
+    private readonly Queue<Waiter> _deferred = new();
+    private readonly long _maxDeferral;
     private ITimer? _timer;
     private long _timerDueAt = long.MaxValue;
     private bool _disposed;
@@ -24,6 +32,7 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     protected FifoLimiter(TimeProvider timeProvider)
     {
         TimeProvider = timeProvider;
+        _maxDeferral = (long)(MaxDeferral.TotalSeconds * timeProvider.TimestampFrequency);
     }
 
     protected Lock Gate { get; } = new();
@@ -37,7 +46,7 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
         {
             lock (Gate)
             {
-                return _waiters.Count;
+                return _waiters.Count + _deferred.Count;
             }
         }
     }
@@ -51,31 +60,37 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     /// </summary>
     protected abstract long NextWakeLocked(long now);
 
-    public ValueTask<TTicket> AcquireAsync(CancellationToken cancellationToken)
+    public ValueTask<TTicket> AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(deferrable: false, cancellationToken);
+
+    /// <param name="deferrable">Other waiting callers may go first (for at most <see cref="MaxDeferral"/>).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public ValueTask<TTicket> AcquireAsync(bool deferrable, CancellationToken cancellationToken)
     {
         Waiter waiter;
         lock (Gate)
         {
             var now = TimeProvider.GetTimestamp();
-            if (_waiters.Count > 0)
+            if (HasWaitersLocked)
             {
                 PumpLocked(now);
             }
 
-            if (_waiters.Count == 0 && TryGrantLocked(now, out var ticket))
+            // Nobody who should go first is waiting: a non-deferrable caller passes deferred ones.
+            var ahead = deferrable ? _waiters.Count + _deferred.Count : _waiters.Count;
+            if (ahead == 0 && TryGrantLocked(now, out var ticket))
             {
                 return new ValueTask<TTicket>(ticket);
             }
 
             ObjectDisposedException.ThrowIf(_disposed, this);
             cancellationToken.ThrowIfCancellationRequested();
-            if (_waiters.Count >= MaxWaiters)
+            if (_waiters.Count + _deferred.Count >= MaxWaiters)
             {
                 throw new InvalidOperationException($"More than {MaxWaiters} requests are queued on one Discord rate-limit bucket.");
             }
 
-            waiter = new Waiter(this);
-            _waiters.Enqueue(waiter);
+            waiter = new Waiter(this, now);
+            (deferrable ? _deferred : _waiters).Enqueue(waiter);
             ScheduleLocked(now);
         }
 
@@ -102,24 +117,41 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     /// <summary>Serves queued callers that can be served now, then arms the timer for the rest. Call under <see cref="Gate"/>.</summary>
     protected void PumpLocked(long now)
     {
-        while (_waiters.TryPeek(out var head))
+        while (NextLocked(now) is { } queue)
         {
-            if (head.Completion.Task.IsCompleted)
-            {
-                _waiters.Dequeue();
-                continue;
-            }
-
             if (!TryGrantLocked(now, out var ticket))
             {
                 break;
             }
 
-            _waiters.Dequeue();
-            head.Completion.TrySetResult(ticket);
+            queue.Dequeue().Completion.TrySetResult(ticket);
         }
 
         ScheduleLocked(now);
+    }
+
+    /// <summary>
+    /// The queue whose head is served next (cancelled heads swept first): a deferred caller that waited past
+    /// <see cref="MaxDeferral"/>, else the first non-deferrable caller, else the first deferred one; null when none waits.
+    /// </summary>
+    private Queue<Waiter>? NextLocked(long now)
+    {
+        SweepLocked(_waiters);
+        SweepLocked(_deferred);
+        if (_deferred.TryPeek(out var deferred) && (now - deferred.EnqueuedAt >= _maxDeferral || _waiters.Count == 0))
+        {
+            return _deferred;
+        }
+
+        return _waiters.Count > 0 ? _waiters : null;
+    }
+
+    private static void SweepLocked(Queue<Waiter> queue)
+    {
+        while (queue.TryPeek(out var head) && head.Completion.Task.IsCompleted)
+        {
+            queue.Dequeue();
+        }
     }
 
     /// <summary>Pumps from outside the lock (after state changed).</summary>
@@ -131,11 +163,11 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
         }
     }
 
-    protected bool HasWaitersLocked => _waiters.Count > 0;
+    protected bool HasWaitersLocked => _waiters.Count + _deferred.Count > 0;
 
     private void ScheduleLocked(long now)
     {
-        if (_waiters.Count == 0 || _disposed)
+        if (!HasWaitersLocked || _disposed)
         {
             return;
         }
@@ -184,15 +216,20 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
             _disposed = true;
             _timer?.Dispose();
             _timer = null;
-            while (_waiters.TryDequeue(out var waiter))
+            foreach (var waiter in _waiters.Concat(_deferred))
             {
                 waiter.Completion.TrySetException(new ObjectDisposedException(GetType().Name));
             }
+
+            _waiters.Clear();
+            _deferred.Clear();
         }
     }
 
-    private sealed class Waiter(FifoLimiter<TTicket> owner)
+    private sealed class Waiter(FifoLimiter<TTicket> owner, long enqueuedAt)
     {
+        public long EnqueuedAt { get; } = enqueuedAt;
+
         public TaskCompletionSource<TTicket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CancellationTokenRegistration Registration { get; set; }
