@@ -29,7 +29,10 @@ if [ ${#filters[@]} -gt 0 ] || [ "$job" != short ]; then
 fi
 [ ${#filters[@]} -eq 0 ] && filters=('*')
 
-command="bash scripts/bench.sh${*:+ $*}"
+command="bash scripts/bench.sh"
+for arg in "$@"; do
+  if [[ "$arg" =~ ^[A-Za-z0-9._/=-]+$ ]]; then command+=" $arg"; else command+=" '$arg'"; fi
+done
 load=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)
 out=$CORDIAL_ARTIFACTS/benchmarks
 rm -rf "$out"
