@@ -46,7 +46,7 @@ internal static class PerformanceSummary
         text.AppendLine();
         var missed = report.Results.Count(r => Verdict(r, BenchmarkTargets.Find(targets, r)).StartsWith("missed", StringComparison.Ordinal));
         var measured = report.Results.Count(r => BenchmarkTargets.Find(targets, r) is not null);
-        text.AppendLine(CultureInfo.InvariantCulture, $"{report.Results.Count} benchmarks, {measured} with a target, {missed} missed.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{report.Results.Count} benchmark{(report.Results.Count == 1 ? "" : "s")}, {measured} with a target, {missed} missed.");
         text.Append(EndMarker);
         return text.ToString();
     }
