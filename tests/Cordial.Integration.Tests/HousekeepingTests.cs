@@ -93,6 +93,50 @@ public sealed class HousekeepingTests
         Assert.Single(services, d => d.ServiceType == typeof(HousekeepingService));
     }
 
+    [Fact]
+    public async Task The_rate_limit_task_drops_the_rest_clients_idle_routes_and_buckets()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new ManualTimeProvider();
+        using var http = new HttpClient(new ChannelHandler());
+        using var rest = new Cordial.Discord.Rest.DiscordRestClient(http, new Cordial.Discord.Rest.RestClientOptions { Token = "abc.def.ghi" }, time);
+        for (ulong channel = 1; channel <= 20; channel++)
+        {
+            await rest.GetChannelAsync(channel, ct);
+        }
+
+        Assert.Equal((20, 20), (rest.GetStatistics().Routes, rest.GetStatistics().Buckets));
+        var task = new RestRateLimitPruningTask(rest);
+
+        await task.RunAsync(time.GetUtcNow(), ct);
+        Assert.Equal(20, rest.GetStatistics().Buckets); // just used
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        await task.RunAsync(time.GetUtcNow(), ct);
+
+        Assert.Equal((0, 0), (rest.GetStatistics().Routes, rest.GetStatistics().Buckets));
+        await rest.GetChannelAsync(1, ct); // relearned on next use
+        Assert.Equal(1, rest.GetStatistics().Buckets);
+    }
+
+    /// <summary>Answers GET /channels/{id} like Discord: a channel and its bucket's headers.</summary>
+    private sealed class ChannelHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var id = request.RequestUri!.Segments[^1].TrimEnd('/');
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent($$"""{"id":"{{id}}","type":0,"guild_id":"9","name":"general"}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            response.Headers.Add("X-RateLimit-Bucket", "channel-get");
+            response.Headers.Add("X-RateLimit-Limit", "5");
+            response.Headers.Add("X-RateLimit-Remaining", "4");
+            response.Headers.Add("X-RateLimit-Reset-After", "5");
+            return Task.FromResult(response);
+        }
+    }
+
     private sealed class RecordingTask(string name, bool fail) : IHousekeepingTask
     {
         private readonly List<DateTimeOffset> _runs = [];
