@@ -16,6 +16,13 @@ public sealed class StorageOptions
     /// <value>Default 50,000.</value>
     public int NodeCacheSize { get; set; } = 50_000;
 
+    /// <summary>
+    /// Days stored conversations (message nodes, /reset points) and daily usage rows are kept; older ones are deleted by
+    /// the housekeeping timer. 0 keeps everything.
+    /// </summary>
+    /// <value>Default 30.</value>
+    public int RetentionDays { get; set; } = 30;
+
     /// <summary>Returns one message per invalid setting, each naming it; empty when valid.</summary>
     public IEnumerable<string> Validate(string section = "Storage")
     {
@@ -32,6 +39,11 @@ public sealed class StorageOptions
         if (NodeCacheSize < 1)
         {
             yield return $"{section}:NodeCacheSize must be at least 1 (was {NodeCacheSize}).";
+        }
+
+        if (RetentionDays is < 0 or > 36_500)
+        {
+            yield return $"{section}:RetentionDays must be between 0 (keep everything) and 36500 (was {RetentionDays}).";
         }
     }
 }

@@ -88,6 +88,14 @@ public sealed partial class DiscordRestClient : IDisposable
 
     internal RateLimitManager RateLimits => _rateLimits;
 
+    /// <summary>
+    /// Drops rate-limit routes and buckets idle for <see cref="RestClientOptions.BucketIdleTimeout"/> whose window has
+    /// reset (requests in flight or waiting keep theirs; a dropped route is relearned on next use). The client also does
+    /// this by itself on responses; call it from a timer so the maps shrink when traffic stops. Thread-safe.
+    /// </summary>
+    /// <returns>How many routes and buckets were dropped.</returns>
+    public int PruneRateLimits() => _rateLimits.Prune();
+
     public void Dispose() => _rateLimits.Dispose();
 
     private Task<T> SendAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken) =>

@@ -180,4 +180,19 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
         await using var command = _dataSource.CreateCommand("ALTER TABLE message_nodes ADD COLUMN IF NOT EXISTS token_count INTEGER NULL");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Retention: deletes the nodes created before <paramref name="cutoff"/> and the reset points set before it (a reset
+    /// point's time is its message id's snowflake timestamp). Returns how many of each were removed.
+    /// </summary>
+    public async Task<(int Nodes, int Resets)> DeleteExpiredAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        const long DiscordEpochMilliseconds = 1_420_070_400_000;
+        var nodes = await DeleteOlderThanAsync(cutoff, cancellationToken);
+        var sinceEpoch = Math.Max(0, cutoff.ToUnixTimeMilliseconds() - DiscordEpochMilliseconds);
+        await using var command = _dataSource.CreateCommand("DELETE FROM conversation_resets WHERE message_id < @first_kept");
+        command.AddParameter("first_kept", sinceEpoch << 22);
+        var resets = await command.ExecuteNonQueryAsync(cancellationToken);
+        return (nodes, resets);
+    }
 }

@@ -53,4 +53,12 @@ public sealed class SqlUsageStore(DbDataSource dataSource, SqlDialect dialect) :
 
     // SUM over BIGINT is NUMERIC in PostgreSQL and INTEGER in SQLite: read either.
     private static long Long(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Retention: deletes the rows of days before <paramref name="firstKeptDay"/>; returns how many were removed.</summary>
+    public async Task<int> DeleteBeforeAsync(DateOnly firstKeptDay, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM usage_daily WHERE day < @day");
+        command.AddParameter("day", firstKeptDay.DayNumber);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

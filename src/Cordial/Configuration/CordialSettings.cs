@@ -1,5 +1,6 @@
 using Cordial.Bot.Conversations;
 using Cordial.Bot.Delivery;
+using Cordial.Bot.Housekeeping;
 using Cordial.Bot.Permissions;
 using Cordial.Bot.Prompting;
 using Cordial.Bot.Responding;
@@ -30,6 +31,7 @@ internal sealed class CordialSettings
     public RespondingOptions Responding { get; private init; } = new();
     public DeliveryOptions Delivery { get; private init; } = new();
     public StorageOptions Storage { get; private init; } = new();
+    public HousekeepingOptions Housekeeping { get; private init; } = new();
 
     /// <summary>Every problem, each naming its setting. Empty when the configuration is usable.</summary>
     public IReadOnlyList<string> Problems { get; private init; } = [];
@@ -57,6 +59,7 @@ internal sealed class CordialSettings
             Responding = Bind<RespondingOptions>(configuration, "Bot:Responding", problems),
             Delivery = Bind<DeliveryOptions>(configuration, DeliveryOptions.SectionName, problems),
             Storage = Bind<StorageOptions>(configuration, "Storage", problems),
+            Housekeeping = Bind<HousekeepingOptions>(configuration, HousekeepingOptions.SectionName, problems),
         };
 
         problems.AddRange(settings.Discord.Validate(requireToken));
@@ -74,6 +77,7 @@ internal sealed class CordialSettings
         problems.AddRange(settings.Responding.Validate());
         problems.AddRange(Failures(new DeliveryOptionsValidator().Validate(null, settings.Delivery), DeliveryOptions.SectionName));
         problems.AddRange(settings.Storage.Validate());
+        problems.AddRange(settings.Housekeeping.Validate());
         return new CordialSettings
         {
             Discord = settings.Discord,
@@ -88,6 +92,7 @@ internal sealed class CordialSettings
             Responding = settings.Responding,
             Delivery = settings.Delivery,
             Storage = settings.Storage,
+            Housekeeping = settings.Housekeeping,
             Problems = problems.Distinct(StringComparer.Ordinal).ToList(),
         };
     }

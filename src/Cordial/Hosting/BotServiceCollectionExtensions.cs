@@ -113,6 +113,7 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton<SettingsReloader>();
         services.AddSingleton<BotRuntime>();
         services.AddHostedService<BotService>();
+        services.AddHousekeeping(settings.Housekeeping);
         return services;
     }
 

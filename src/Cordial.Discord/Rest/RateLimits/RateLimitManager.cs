@@ -135,7 +135,7 @@ internal sealed partial class RateLimitManager : IDisposable
             }
             else
             {
-                state = _routes.GetOrAdd(route, static (key, self) => new RouteState(self.NewProvisional(key)), this);
+                state = _routes.GetOrAdd(route, static (key, self) => new RouteState(self.NewProvisional(key)) { LastUsed = self._timeProvider.GetTimestamp() }, this);
                 bucket = state.Bucket;
                 if (bucket is not null)
                 {
@@ -307,10 +307,18 @@ internal sealed partial class RateLimitManager : IDisposable
         }
     }
 
-    private void Sweep(long now)
+    /// <summary>
+    /// Drops routes and buckets idle for the idle timeout whose window has reset; anything with a request in flight or
+    /// waiting is kept. Runs by itself at most once a minute on responses; the housekeeping timer calls it too, so the
+    /// maps shrink even when traffic stops. Returns how many entries were dropped.
+    /// </summary>
+    public int Prune() => Sweep(_timeProvider.GetTimestamp());
+
+    private int Sweep(long now)
     {
         Interlocked.Exchange(ref _nextSweep, now + _sweepInterval);
         var idleSince = now - _idleTimeout;
+        var removed = 0;
         foreach (var (key, state) in _routes)
         {
             if (state.LastUsed > idleSince)
@@ -318,20 +326,26 @@ internal sealed partial class RateLimitManager : IDisposable
                 continue;
             }
 
+            // A learned bucket may be shared with other routes: only check it here (the loop below retires it); a
+            // provisional bucket is the route's own and goes with it.
             var bucket = state.Bucket;
-            if (bucket is null || bucket.Hash is not null || bucket.TryRetireIfIdle(idleSince))
+            if ((bucket is null || (bucket.Hash is not null ? bucket.IsIdle(idleSince, now) : bucket.TryRetireIfIdle(idleSince, now)))
+                && _routes.TryRemove(KeyValuePair.Create(key, state)))
             {
-                _routes.TryRemove(KeyValuePair.Create(key, state));
+                removed++;
             }
         }
 
         foreach (var (key, bucket) in _buckets)
         {
-            if (bucket.TryRetireIfIdle(idleSince) && _buckets.TryRemove(KeyValuePair.Create(key, bucket)))
+            if (bucket.TryRetireIfIdle(idleSince, now) && _buckets.TryRemove(KeyValuePair.Create(key, bucket)))
             {
                 bucket.Dispose();
+                removed++;
             }
         }
+
+        return removed;
     }
 
     private RouteBucket NewProvisional(RouteKey route) => new(_timeProvider, hash: null, _provisional, route.Major);

@@ -270,8 +270,11 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
         }
     }
 
-    /// <summary>Retires the bucket if nobody used it since <paramref name="idleSince"/> and nothing is pending.</summary>
-    public bool TryRetireIfIdle(long idleSince)
+    /// <summary>
+    /// Retires the bucket if nobody used it since <paramref name="idleSince"/>, nothing is in flight or waiting, and its
+    /// window has reset by <paramref name="now"/> (forgetting an exhausted bucket early could let a request through).
+    /// </summary>
+    public bool TryRetireIfIdle(long idleSince, long now)
     {
         lock (Gate)
         {
@@ -280,7 +283,7 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
                 return true;
             }
 
-            if (_inFlight > 0 || HasWaitersLocked || _lastUsed > idleSince)
+            if (!IsIdleLocked(idleSince, now))
             {
                 return false;
             }
@@ -289,6 +292,18 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
             return true;
         }
     }
+
+    /// <summary>Whether the bucket is idle in the sense of <see cref="TryRetireIfIdle"/>, without retiring it.</summary>
+    public bool IsIdle(long idleSince, long now)
+    {
+        lock (Gate)
+        {
+            return _retired || IsIdleLocked(idleSince, now);
+        }
+    }
+
+    private bool IsIdleLocked(long idleSince, long now) =>
+        _inFlight == 0 && !HasWaitersLocked && _lastUsed <= idleSince && (!_known || now >= _resetAt);
 
     private void EndProvisional(in BucketTicket ticket)
     {
