@@ -21,6 +21,8 @@ internal static class BenchmarkTargets
         ["ResponseCacheBenchmarks.Set_new_entry_evicting_oldest"] = new(1_000, null, "issue 5: cache set, uncompressed"),
         ["MessageSplitterBenchmarks.Split10KbPlain"] = new(20_000, null, "issue 5: split a 10 KB answer"),
         ["MessageCreateToRequestBenchmarks.FrameToRequest"] = new(50_000, null, "issue 5: MESSAGE_CREATE frame → LLM request built"),
+        ["PromptAssemblyBenchmarks.Assemble25Messages"] = new(20_000, null, "issue 5: assemble a 25-message prompt"),
+        ["LatencyHistogramBenchmarks.Record"] = new(20, 0, "load test: recording one overhead sample"),
     };
 
     /// <summary>The target of <paramref name="result"/>: its parameter set's own, else its method's, else none.</summary>
