@@ -96,6 +96,35 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Model_autocomplete_offers_the_matching_configured_models_to_admins_and_nothing_to_others()
+    {
+        await using var world = WithAdmin(await BotWorld.CreateAsync());
+        world.Set("Llm:Models:simulated:Provider", "emulator").Set("Llm:Models:simulated:ModelId", "sim-small")
+            .Set("Llm:Models:simulated-vision:Provider", "emulator").Set("Llm:Models:simulated-vision:ModelId", "sim-vision");
+        await world.StartBotAsync();
+
+        var admin = await world.Discord.RunAutocompleteAsync(world.General.Id, world.Alice.Id, "model", "name", "sim", cancellationToken: BotWorld.Token);
+        await admin.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        Assert.Equal(8, admin.CallbackType);
+        Assert.Equal(
+            ["simulated", "simulated-vision"],
+            admin.AutocompleteChoices!.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.All(admin.AutocompleteChoices!, c => Assert.Equal(c.Name, c.Value));
+
+        var everything = await world.Discord.RunAutocompleteAsync(world.General.Id, world.Alice.Id, "model", "name", "", cancellationToken: BotWorld.Token);
+        await everything.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        Assert.Equal(
+            ["large", "simulated", "simulated-vision", "small"],
+            everything.AutocompleteChoices!.Select(c => c.Name).Order(StringComparer.Ordinal));
+
+        var other = await world.Discord.RunAutocompleteAsync(world.General.Id, world.Bob.Id, "model", "name", "sim", cancellationToken: BotWorld.Token);
+        await other.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        Assert.Equal(8, other.CallbackType);
+        Assert.Empty(other.AutocompleteChoices!);
+        Assert.Empty(world.BotMessages(world.General.Id)); // suggestions are never messages
+    }
+
+    [Fact]
     public async Task Persona_set_by_an_admin_goes_into_the_system_prompt()
     {
         await using var world = WithAdmin(await BotWorld.CreateAsync());

@@ -48,7 +48,13 @@ internal static class DiscordControlApi
         api.MapPost("/interactions", context => Run(context, async ValueTask<object> (e, c) =>
         {
             var r = await ReadAsync<SlashCommandRequest>(c);
-            var options = r.Options?.ToDictionary(kv => kv.Key, kv => ToValue(kv.Value));
+            var options = r.Options?.ToDictionary(kv => kv.Key, kv => ToValue(kv.Value)) ?? [];
+            if (r.Focused is { } focused)
+            {
+                var typed = options.Remove(focused, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : "";
+                return (object)await e.RunAutocompleteAsync(r.ChannelId, r.UserId, r.CommandName, focused, typed, options, c.RequestAborted);
+            }
+
             return (object)await e.RunSlashCommandAsync(r.ChannelId, r.UserId, r.CommandName, options, c.RequestAborted);
         }));
         Get(api, "/interactions/{interactionId}", (e, c) =>
