@@ -59,6 +59,42 @@ public sealed partial class DiscordEmulator
         return Task.FromResult(message);
     }
 
+    /// <summary>
+    /// Edits a simulated user's message as its author would (the text changes, attachments stay) and dispatches
+    /// MESSAGE_UPDATE with the whole message, as Discord does. Bots edit their messages over REST.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown or deleted message, a bot's message, content over 4000 characters, or a message left empty.</exception>
+    public Task<EmulatedMessage> EditUserMessageAsync(ulong channelId, ulong messageId, string content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (content.Length > 4000)
+        {
+            throw new ArgumentException("Message content is limited to 4000 characters.", nameof(content));
+        }
+
+        lock (_gate)
+        {
+            var channel = RequireChannel(channelId);
+            if (!channel.Messages.TryGetValue(messageId, out var message) || message.Deleted)
+            {
+                throw new ArgumentException($"No message {messageId} in channel {channelId}.", nameof(messageId));
+            }
+
+            if (RequireUser(message.AuthorId).Bot)
+            {
+                throw new ArgumentException($"Message {messageId} was written by a bot; bots edit their messages over REST.", nameof(messageId));
+            }
+
+            if (content.Length == 0 && message.Attachments.Count == 0)
+            {
+                throw new ArgumentException("A message needs content or an attachment.", nameof(content));
+            }
+
+            return Task.FromResult(EditMessageLocked(channel, message, new MessageEdit(content, null, null, null, null, null)));
+        }
+    }
+
     /// <summary>Every message of a channel, deleted ones included, by id ascending, with their revisions.</summary>
     public IReadOnlyList<EmulatedMessage> GetMessages(ulong channelId)
     {

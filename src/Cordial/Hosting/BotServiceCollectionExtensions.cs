@@ -97,6 +97,7 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton<ParentResolver>();
         services.AddSingleton<MessageNodeFactory>();
         services.AddSingleton<ConversationBuilder>();
+        services.AddSingleton<MessageNodeUpdater>();
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<ReplyCoordinator>();
         services.AddSingleton<MessageResponder>();

@@ -97,6 +97,45 @@ public sealed class DiscordControlApiTests
     }
 
     [Fact]
+    public async Task A_user_edits_their_message_over_http_and_the_bot_receives_the_whole_message_updated()
+    {
+        await using var world = await EmulatorWorld.StartAsync();
+        using var control = new HttpClient { BaseAddress = new Uri(world.Host.BaseAddress, "_emulator/discord/") };
+        await using var client = await world.ConnectAsync();
+        await client.IdentifyAsync(world.Bot.Token, EmulatorWorld.DefaultIntents);
+        await client.WaitForDispatchAsync("GUILD_CREATE");
+        var posted = await world.Emulator.PostMessageAsync(world.Channel.Id, world.Human.Id, "frist", new Cordial.Emulator.Discord.PostMessageOptions
+        {
+            Attachments = { new Cordial.Emulator.Discord.EmulatedAttachmentInput("a.txt", "text/plain", "abc"u8.ToArray()) },
+        }, Ct);
+        await client.WaitForDispatchAsync("MESSAGE_CREATE");
+
+        var edited = await control.PatchAsync($"channels/{world.Channel.Id}/messages/{posted.Id}",
+            new StringContent("""{"content":"first"}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+
+        var d = (await client.WaitForDispatchAsync("MESSAGE_UPDATE"))["d"]!;
+        Assert.Equal(posted.Id.ToString(), (string?)d["id"]);
+        Assert.Equal("first", (string?)d["content"]);
+        Assert.Equal(world.Human.Id.ToString(), (string?)d["author"]!["id"]);
+        Assert.Equal("a.txt", (string?)d["attachments"]![0]!["filename"]); // attachments stay
+        Assert.NotNull((string?)d["edited_timestamp"]);
+        Assert.Equal(["frist", "first"], world.Emulator.GetMessage(world.Channel.Id, posted.Id)!.Revisions.Select(r => r.Content));
+
+        // a bot's message, an unknown message and an empty message are refused with a clear error
+        var botMessage = JsonNode.Parse(await (await world.SendMessageAsync("from the bot")).Content.ReadAsStringAsync(Ct))!;
+        var refusedBot = await control.PatchAsync($"channels/{world.Channel.Id}/messages/{(string)botMessage["id"]!}",
+            new StringContent("""{"content":"x"}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedBot.StatusCode);
+        Assert.Contains("bot", await refusedBot.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var refusedUnknown = await control.PatchAsync($"channels/{world.Channel.Id}/messages/1",
+            new StringContent("""{"content":"x"}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedUnknown.StatusCode);
+        var textOnly = await world.Emulator.PostMessageAsync(world.Channel.Id, world.Human.Id, "text", cancellationToken: Ct);
+        await Assert.ThrowsAsync<ArgumentException>(() => world.Emulator.EditUserMessageAsync(world.Channel.Id, textOnly.Id, "", Ct));
+    }
+
+    [Fact]
     public async Task Events_stream_as_server_sent_events()
     {
         await using var world = await EmulatorWorld.StartAsync();

@@ -45,6 +45,11 @@ internal static class DiscordControlApi
 
             return (object)await e.PostMessageAsync(Id(c, "channelId"), r.AuthorId, r.Content ?? "", options, c.RequestAborted);
         }));
+        api.MapPatch("/channels/{channelId}/messages/{messageId}", context => Run(context, async ValueTask<object> (e, c) =>
+        {
+            var r = await ReadAsync<EditMessageRequest>(c);
+            return (object)await e.EditUserMessageAsync(Id(c, "channelId"), Id(c, "messageId"), r.Content ?? throw new ArgumentException("'content' is required."), c.RequestAborted);
+        }));
         api.MapPost("/interactions", context => Run(context, async ValueTask<object> (e, c) =>
         {
             var r = await ReadAsync<SlashCommandRequest>(c);
