@@ -84,6 +84,13 @@ internal sealed class SandboxPageDriver(HeadlessChromium browser)
         PressEnter();
     }
 
+    /// <summary>Chooses files in the page's file picker (as a user picking them in the dialog).</summary>
+    public void ChooseFiles(params string[] paths) => Driver.FindElement(By.Id("file-input")).SendKeys(string.Join("\n", paths));
+
+    /// <summary>The files waiting to be sent, as the page lists them.</summary>
+    public string AttachmentBar => Script<string>(
+        "const b = document.getElementById('attachment-bar'); return b.hidden ? '' : [...b.querySelectorAll('.file-chip .name')].map(n => n.textContent).join(',');") ?? "";
+
     public void ClickReply(ulong messageId) =>
         Script<object>("document.querySelector('.message[data-id=\"' + arguments[0] + '\"] .reply-button').click(); return null;", Id(messageId));
 

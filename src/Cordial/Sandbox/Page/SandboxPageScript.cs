@@ -14,6 +14,7 @@ internal static class SandboxPageScript
   const TYPING_MS = 10000;
   const EPHEMERAL = 64;
   const LOADING = 128;
+  const MAX_FILES = 10;
   const FALLBACK_COMMANDS = [
     { name: "chat", description: "Ask the model something without mentioning the bot", options: [{ name: "prompt", description: "What to ask", required: true }] },
     { name: "reset", description: "Forget our conversation in this channel and start fresh", options: [] },
@@ -40,6 +41,7 @@ internal static class SandboxPageScript
     menuIndex: 0,
     dismissed: new Set(),
     stateTimer: 0,
+    files: [],
   };
 
   const $ = (id) => document.getElementById(id);
@@ -69,6 +71,18 @@ internal static class SandboxPageScript
     if (!response.ok) {
       const reason = json && (json.error || json.detail || json.title) ? (json.error || json.detail || json.title) : response.status + " " + response.statusText;
       throw new Error(reason);
+    }
+    return json;
+  }
+
+  // multipart upload (the files of a message): same error handling as call()
+  async function callForm(path, form) {
+    const response = await fetch(API + path, { method: "POST", headers: { Accept: "application/json" }, body: form, cache: "no-store" });
+    const text = await response.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (!response.ok) {
+      throw new Error(json && json.error ? json.error : response.status === 413 ? "The upload is too large." : response.status + " " + response.statusText);
     }
     return json;
   }
@@ -603,13 +617,53 @@ internal static class SandboxPageScript
     $("composer").focus();
   }
 
+  // ── files to attach ─────────────────────────────────────────────────────────────────────────────────────────────
+  function describeSize(bytes) {
+    if (bytes >= 1024 * 1024) return (Math.round(bytes / 1024 / 1024 * 10) / 10) + " MB";
+    if (bytes >= 1024) return (Math.round(bytes / 1024 * 10) / 10) + " KB";
+    return bytes + " bytes";
+  }
+
+  function addFiles(list) {
+    const limit = (S.info && S.info.uploadLimitBytes) || 10 * 1024 * 1024;
+    const refused = [];
+    for (const file of list) {
+      if (file.size > limit) {
+        refused.push("The file " + file.name + " is too large (" + describeSize(file.size) + "): files can be at most " + describeSize(limit) + ".");
+      } else if (S.files.length >= MAX_FILES) {
+        refused.push("A message carries at most " + MAX_FILES + " files.");
+        break;
+      } else {
+        S.files.push(file);
+      }
+    }
+    renderFiles();
+    status(refused.join(" "), refused.length > 0);
+  }
+
+  function renderFiles() {
+    const bar = $("attachment-bar");
+    bar.replaceChildren();
+    S.files.forEach((file, index) => {
+      const chip = el("span", "file-chip");
+      chip.append(el("span", "name", "📎 " + file.name), el("span", "size", describeSize(file.size)));
+      const remove = el("button", "link-button", "✕");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Remove " + file.name);
+      remove.addEventListener("click", () => { S.files.splice(index, 1); renderFiles(); });
+      chip.append(remove);
+      bar.append(chip);
+    });
+    bar.hidden = S.files.length === 0;
+  }
+
   async function send() {
     const box = $("composer");
     const text = box.value.trim();
-    if (!text || !S.current) return;
+    if ((!text && S.files.length === 0) || !S.current) return;
     box.disabled = true;
     try {
-      if (text.startsWith("/")) {
+      if (text.startsWith("/") && S.files.length === 0) {
         await runCommand(text);
       } else {
         await postMessage(text);
@@ -631,7 +685,17 @@ internal static class SandboxPageScript
     const content = $("mention-toggle").checked && botId() && !text.includes(mention) ? mention + " " + text : text;
     const body = { authorId: me(), content };
     if (S.replyTo) body.replyToMessageId = S.replyTo;
-    await call("POST", "/channels/" + S.current + "/messages", body);
+    if (S.files.length > 0) {
+      // as on Discord: the files go with the message and are stored by the server, which gives each one a URL
+      const form = new FormData();
+      form.append("payload_json", JSON.stringify(body));
+      S.files.forEach((file, index) => form.append("files[" + index + "]", file, file.name));
+      await callForm("/channels/" + S.current + "/messages", form);
+      S.files = [];
+      renderFiles();
+    } else {
+      await call("POST", "/channels/" + S.current + "/messages", body);
+    }
     setReply(null);
   }
 
@@ -786,6 +850,8 @@ internal static class SandboxPageScript
     $("mention-toggle").addEventListener("change", (event) => { if (S.current) S.mention.set(S.current, event.target.checked); });
     $("reply-cancel").addEventListener("click", () => setReply(null));
     $("open-dm").addEventListener("click", openDirectMessage);
+    $("attach").addEventListener("click", () => $("file-input").click());
+    $("file-input").addEventListener("change", (event) => { addFiles([...event.target.files]); event.target.value = ""; });
     try {
       S.info = await call("GET", "/sandbox/info");
     } catch (e) {
