@@ -125,6 +125,19 @@ public sealed class SandboxHostPageTests
             Assert.Equal("", page.AttachmentBar);
             Assert.Equal("", page.StatusText);
             page.Screenshot("sandbox-upload");
+
+            // /model suggestions come from the bot (autocomplete interaction answered with callback type 8): "you" is an admin.
+            page.Type("/model sim");
+            await SandboxPageDriver.WaitAsync(() => page.Suggestions, t => t == "simulated,simulated-large,simulated-vision", "the bot's suggestions for /model sim");
+            page.Type("ulated-v");
+            await SandboxPageDriver.WaitAsync(() => page.Suggestions, t => t == "simulated-vision", "the suggestions to follow the typing");
+            page.PressEnter();
+            Assert.Equal("/model name: simulated-vision", page.Composer);
+            page.PressEnter();
+            var chosen = await Eventually.UntilAsync(
+                () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.BotUserId && m.Content.Contains("simulated-vision", StringComparison.Ordinal)),
+                m => m is not null, "the /model answer", TimeSpan.FromSeconds(60));
+            Assert.Equal("From now on **simulated-vision** answers in this channel.", chosen!.Content);
         }
         finally
         {

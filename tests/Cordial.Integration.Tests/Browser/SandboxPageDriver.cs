@@ -73,6 +73,10 @@ internal sealed class SandboxPageDriver(HeadlessChromium browser)
     public string CommandMenu => Script<string>(
         "const m = document.getElementById('command-menu'); return m.hidden ? '' : [...m.querySelectorAll('.command')].map(c => c.dataset.name).join(',');") ?? "";
 
+    /// <summary>The option values the menu suggests ("" when it shows none).</summary>
+    public string Suggestions => Script<string>(
+        "const m = document.getElementById('command-menu'); return m.hidden ? '' : [...m.querySelectorAll('.choice')].map(c => c.dataset.value).join(',');") ?? "";
+
     public void Type(string text) => Driver.FindElement(By.Id("composer")).SendKeys(text);
 
     public void PressEnter() => Driver.FindElement(By.Id("composer")).SendKeys(Keys.Enter);

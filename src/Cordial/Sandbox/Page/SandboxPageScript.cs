@@ -42,6 +42,7 @@ internal static class SandboxPageScript
     dismissed: new Set(),
     stateTimer: 0,
     files: [],
+    suggest: { key: "", seq: 0, timer: 0 },
   };
 
   const $ = (id) => document.getElementById(id);
@@ -736,9 +737,72 @@ internal static class SandboxPageScript
     if (interaction && interaction.id) S.interactions.set(String(interaction.id), { commandName: command.name, userId: String(me()) });
   }
 
+  // ── option suggestions (autocomplete, answered by the bot itself) ───────────────────────────────────────────────
+  // "/model sim" or "/model name: sim": the option being typed, when the command declares it with autocomplete.
+  function typedOption(text) {
+    const match = /^\/(\S+)\s+([\s\S]*)$/.exec(text);
+    const command = match && findCommand(match[1]);
+    if (!command || text.includes("\n")) return null;
+    const rest = match[2];
+    let name = null, value = rest;
+    const defs = command.options || [];
+    for (const def of defs) {
+      const at = rest.lastIndexOf(def.name + ":");
+      if (at >= 0 && (at === 0 || /\s/.test(rest[at - 1])) && (name === null || at > value.at)) {
+        name = def.name;
+        value = { at, text: rest.slice(at + def.name.length + 1).trimStart() };
+      }
+    }
+    if (name !== null) value = value.text; else name = (defs.find((o) => o.required) || defs[0] || {}).name;
+    const option = defs.find((o) => o.name === name);
+    return option && option.autocomplete ? { command, option, value } : null;
+  }
+
+  function requestSuggestions(typed) {
+    const key = typed.command.name + "|" + typed.option.name + "|" + typed.value;
+    if (key === S.suggest.key) return;
+    S.suggest.key = key;
+    clearTimeout(S.suggest.timer);
+    const seq = ++S.suggest.seq;
+    S.suggest.timer = setTimeout(async () => {
+      try {
+        const created = await call("POST", "/interactions", {
+          channelId: S.current, userId: me(), commandName: typed.command.name,
+          options: { [typed.option.name]: typed.value }, focused: typed.option.name,
+        });
+        for (let attempt = 0; attempt < 30 && seq === S.suggest.seq; attempt++) {
+          const interaction = await call("GET", "/interactions/" + created.id);
+          if (interaction.autocompleteChoices) {
+            if (seq === S.suggest.seq) showChoices(typed, interaction.autocompleteChoices);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } catch (e) {
+        status("Suggestions failed: " + e.message, true);
+      }
+    }, 200);
+  }
+
+  function showChoices(typed, choices) {
+    const now = typedOption($("composer").value);
+    if (!now || now.command !== typed.command || now.option !== typed.option || now.value !== typed.value) return; // typed on meanwhile
+    S.menu = choices.map((choice) => ({ choice, command: typed.command, option: typed.option }));
+    S.menuIndex = 0;
+    renderMenu();
+  }
+
   // ── slash-command menu ──────────────────────────────────────────────────────────────────────────────────────────
   function updateMenu() {
     const text = $("composer").value;
+    const option = typedOption(text);
+    if (option) {
+      if (S.menu.length > 0 && !S.menu[0].choice) hideMenu();
+      requestSuggestions(option);
+      return;
+    }
+    S.suggest.key = "";
+    S.suggest.seq++;
     const match = /^\/(\S*)(\s?)/.exec(text);
     if (!match || text.includes("\n")) { hideMenu(); return; }
     const typed = match[1].toLowerCase();
@@ -746,9 +810,23 @@ internal static class SandboxPageScript
     S.menu = S.commands.filter((c) => exact ? c.name.toLowerCase() === typed : c.name.toLowerCase().startsWith(typed));
     if (S.menu.length === 0) { hideMenu(); return; }
     S.menuIndex = Math.min(S.menuIndex, S.menu.length - 1);
+    renderMenu();
+  }
+
+  function renderMenu() {
+    if (S.menu.length === 0) { hideMenu(); return; }
     const menu = $("command-menu");
     menu.replaceChildren();
     S.menu.forEach((command, index) => {
+      if (command.choice) {
+        const choice = el("div", "command choice" + (index === S.menuIndex ? " selected" : ""));
+        choice.setAttribute("role", "option");
+        choice.dataset.value = String(command.choice.value);
+        choice.append(el("span", "name", command.choice.name));
+        choice.addEventListener("mousedown", (event) => { event.preventDefault(); complete(command); });
+        menu.append(choice);
+        return;
+      }
       const item = el("div", "command" + (index === S.menuIndex ? " selected" : ""));
       item.setAttribute("role", "option");
       item.dataset.name = command.name;
@@ -776,6 +854,14 @@ internal static class SandboxPageScript
 
   function complete(command) {
     const box = $("composer");
+    if (command.choice) {
+      box.value = "/" + command.command.name + " " + command.option.name + ": " + command.choice.value;
+      S.suggest.key = "";
+      S.suggest.seq++;
+      hideMenu();
+      box.focus();
+      return;
+    }
     box.value = "/" + command.name + " ";
     box.focus();
     updateMenu();
@@ -794,7 +880,7 @@ internal static class SandboxPageScript
     if (menuOpen && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
       event.preventDefault();
       S.menuIndex = (S.menuIndex + (event.key === "ArrowDown" ? 1 : S.menu.length - 1)) % S.menu.length;
-      updateMenu();
+      renderMenu();
       return;
     }
     if (menuOpen && event.key === "Tab") {
@@ -808,6 +894,10 @@ internal static class SandboxPageScript
     }
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
+      if (menuOpen && S.menu[S.menuIndex].choice) {
+        complete(S.menu[S.menuIndex]);
+        return;
+      }
       if (menuOpen && typingName) {
         const chosen = S.menu[S.menuIndex];
         const typed = box.value.slice(1).toLowerCase();
