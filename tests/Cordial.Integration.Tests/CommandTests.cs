@@ -47,10 +47,11 @@ public sealed class CommandTests
     [Fact]
     public async Task A_chat_answer_longer_than_one_message_streams_its_follow_ups_through_the_interaction_webhook()
     {
-        await using var world = await BotWorld.CreateAsync(behavior: new Cordial.Emulator.Llm.LlmBehavior { TimeToFirstToken = TimeSpan.FromMilliseconds(20), TokensPerSecond = 50 });
+        await using var world = await BotWorld.CreateAsync(behavior: new Cordial.Emulator.Llm.LlmBehavior { TimeToFirstToken = TimeSpan.FromMilliseconds(20), TokensPerSecond = 30 });
         await world.StartBotAsync();
-        // About 5,000 characters streamed over 12 s: the webhook bucket (5 edits per 5 s) lets the first 2,000 be
-        // finalised after two windows, so the follow-ups are created while the model still writes and are then edited.
+        // About 5,000 characters streamed over 20 s: the webhook bucket (5 edits per 5 s) lets the first 2,000 be
+        // finalised after about two windows, so the follow-ups are created while the model still writes (with seconds to
+        // spare on a loaded machine) and are then edited.
         var answer = string.Join(" ", Enumerable.Range(1, 600).Select(i => $"word{i}")) + ".";
         world.Llm.Script("long slash question", answer);
 
