@@ -44,6 +44,25 @@ public sealed class AdapterTests
     }
 
     [Fact]
+    public void A_partial_message_update_leaves_what_it_does_not_carry_null()
+    {
+        static JsonMessage Parse(string json) => JsonSerializer.Deserialize(json, DiscordJsonContext.Default.JsonMessage)!;
+
+        var unfurl = DiscordMessageMapper.ToEdited(Parse("""{"id":"5","channel_id":"10","embeds":[{"title":"link"}]}"""));
+        Assert.Equal((5UL, 10UL, (ulong?)null, (string?)null), (unfurl.Id, unfurl.ChannelId, unfurl.AuthorId, unfurl.Content));
+        Assert.Null(unfurl.Attachments);
+
+        var textOnly = DiscordMessageMapper.ToEdited(Parse("""{"id":"5","channel_id":"10","content":"","author":{"id":"7","username":"a"}}"""));
+        Assert.Equal("", textOnly.Content);
+        Assert.Equal(7UL, textOnly.AuthorId);
+        Assert.Null(textOnly.Attachments);
+
+        var full = DiscordMessageMapper.ToEdited(Parse("""{"id":"5","channel_id":"10","content":"new","attachments":[{"id":"1","filename":"a.txt","size":3,"url":"https://cdn/a.txt"}]}"""));
+        Assert.Equal("new", full.Content);
+        Assert.Equal("a.txt", Assert.Single(full.Attachments!).Filename);
+    }
+
+    [Fact]
     public void A_forward_is_not_a_reply_and_webhooks_count_as_bots()
     {
         var forward = new JsonMessage

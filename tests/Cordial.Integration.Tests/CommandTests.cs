@@ -45,6 +45,34 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task A_chat_answer_longer_than_one_message_streams_its_follow_ups_through_the_interaction_webhook()
+    {
+        await using var world = await BotWorld.CreateAsync(behavior: new Cordial.Emulator.Llm.LlmBehavior { TimeToFirstToken = TimeSpan.FromMilliseconds(20), TokensPerSecond = 30 });
+        await world.StartBotAsync();
+        // About 5,000 characters streamed over 20 s: the webhook bucket (5 edits per 5 s) lets the first 2,000 be
+        // finalised after about two windows, so the follow-ups are created while the model still writes (with seconds to
+        // spare on a loaded machine) and are then edited.
+        var answer = string.Join(" ", Enumerable.Range(1, 600).Select(i => $"word{i}")) + ".";
+        world.Llm.Script("long slash question", answer);
+
+        var interaction = await RunAsync(world, world.General.Id, world.Alice, "chat", Options("prompt", "long slash question"));
+        await world.WaitForJoinedAnswerAsync(world.General.Id, answer, TimeSpan.FromSeconds(90));
+
+        var followUpIds = interaction.FollowUps.Select(f => f.MessageId!.Value).ToList();
+        Assert.NotEmpty(followUpIds);
+        var followUps = followUpIds.Select(id => world.Discord.GetMessage(world.General.Id, id)!).ToList();
+        var webhookEdits = interaction.Responses.Where(r => r.Kind == EmulatedInteractionResponseKind.EditFollowUp).ToList();
+        Assert.True(followUps.Sum(f => f.EditCount) > 0, "the follow-ups were sent whole; the test needs one edited while streaming: "
+            + string.Join(" | ", interaction.Responses.Select(r => $"{r.Kind} {r.MessageId} {r.Content?.Length} {r.At:ss.fff}")));
+        // Every edit of a follow-up went through PATCH /webhooks/{app}/{token}/messages/{id} (recorded as EditFollowUp);
+        // an edit through the channel's message route would be a revision with no such record.
+        Assert.Equal(followUps.Sum(f => f.EditCount), webhookEdits.Count);
+        Assert.All(webhookEdits, e => Assert.Contains(e.MessageId!.Value, followUpIds));
+        Assert.All(followUps, f => Assert.Equal(f.Content, webhookEdits.LastOrDefault(e => e.MessageId == f.Id)?.Content ?? f.Revisions[0].Content));
+        Assert.Equal(0, world.Discord.GetStats(world.Bot.User.Id).TooManyRequests);
+    }
+
+    [Fact]
     public async Task Reset_makes_the_next_direct_message_start_fresh()
     {
         await using var world = await BotWorld.CreateAsync();
@@ -93,6 +121,35 @@ public sealed class CommandTests
         await world.SayAsync(world.General, world.Bob, $"{world.Mention} which model?");
         await world.WaitForAnswerAsync(world.General.Id, "This one.");
         Assert.Equal("sim-large", world.RequestContaining("which model")!.Model);
+    }
+
+    [Fact]
+    public async Task Model_autocomplete_offers_the_matching_configured_models_to_admins_and_nothing_to_others()
+    {
+        await using var world = WithAdmin(await BotWorld.CreateAsync());
+        world.Set("Llm:Models:simulated:Provider", "emulator").Set("Llm:Models:simulated:ModelId", "sim-small")
+            .Set("Llm:Models:simulated-vision:Provider", "emulator").Set("Llm:Models:simulated-vision:ModelId", "sim-vision");
+        await world.StartBotAsync();
+
+        var admin = await world.Discord.RunAutocompleteAsync(world.General.Id, world.Alice.Id, "model", "name", "sim", cancellationToken: BotWorld.Token);
+        await admin.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        Assert.Equal(8, admin.CallbackType);
+        Assert.Equal(
+            ["simulated", "simulated-vision"],
+            admin.AutocompleteChoices!.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.All(admin.AutocompleteChoices!, c => Assert.Equal(c.Name, c.Value));
+
+        var everything = await world.Discord.RunAutocompleteAsync(world.General.Id, world.Alice.Id, "model", "name", "", cancellationToken: BotWorld.Token);
+        await everything.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        Assert.Equal(
+            ["large", "simulated", "simulated-vision", "small"],
+            everything.AutocompleteChoices!.Select(c => c.Name).Order(StringComparer.Ordinal));
+
+        var other = await world.Discord.RunAutocompleteAsync(world.General.Id, world.Bob.Id, "model", "name", "sim", cancellationToken: BotWorld.Token);
+        await other.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        Assert.Equal(8, other.CallbackType);
+        Assert.Empty(other.AutocompleteChoices!);
+        Assert.Empty(world.BotMessages(world.General.Id)); // suggestions are never messages
     }
 
     [Fact]

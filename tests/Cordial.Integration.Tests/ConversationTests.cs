@@ -94,4 +94,37 @@ public sealed class ConversationTests
         Assert.Contains("I will remember the number 7341.", body, StringComparison.Ordinal);
         Assert.Equal(0, restarted.RestFetches);
     }
+
+    [Fact]
+    public async Task A_users_edit_of_their_question_is_what_the_next_reply_in_the_chain_sees_and_other_edits_cost_nothing()
+    {
+        await using var world = await BotWorld.CreateAsync();
+        await world.StartBotAsync();
+        world.Llm.Script("code-word", "Noted.");
+        world.Llm.Script("which-word", "Banana.");
+        var store = world.Running.Services.GetRequiredService<Cordial.Bot.Conversations.IMessageNodeStore>();
+
+        var question = await world.SayAsync(world.General, world.Alice, $"{world.Mention} code-word: the code word is apple");
+        var answer = await world.WaitForAnswerAsync(world.General.Id, "Noted.");
+        var chatter = await world.SayAsync(world.General, world.Bob, "just chatting, nothing for the bot");
+        await Eventually.UntilAsync(() => store.GetAsync(answer.Id, BotWorld.Token).AsTask().Result is not null, "the answer to be stored");
+        var fetches = world.Running.RestFetches;
+
+        await world.Discord.EditUserMessageAsync(world.General.Id, question.Id, $"{world.Mention} code-word: the code word is banana", BotWorld.Token);
+        await world.Discord.EditUserMessageAsync(world.General.Id, chatter.Id, "just chatting (edited)", BotWorld.Token);
+        await Eventually.UntilAsync(
+            () => store.GetAsync(question.Id, BotWorld.Token).AsTask().Result?.Text,
+            text => text == "code-word: the code word is banana",
+            "the stored question to follow the edit");
+
+        // The edit of a message the store never saw (and every edit the bot made while streaming) cost no REST call and
+        // stored nothing; events of one channel are handled in order, so the chatter's edit is handled by now too.
+        await world.SayAsync(world.General, world.Alice, $"{world.Mention} which-word: what is the code word?", replyTo: answer.Id);
+        await world.WaitForAnswerAsync(world.General.Id, "Banana.");
+        Assert.Null(await store.GetAsync(chatter.Id, BotWorld.Token));
+        Assert.Equal(fetches, world.Running.RestFetches);
+        var body = world.RequestContaining("which-word")!.RawBody;
+        Assert.Contains("the code word is banana", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("apple", body, StringComparison.Ordinal);
+    }
 }

@@ -51,6 +51,38 @@ public sealed class SandboxHostTests
     }
 
     [Fact]
+    public async Task Files_uploaded_over_http_reach_the_bot_as_real_attachments_text_inlined_and_images_for_the_vision_model()
+    {
+        using var data = new TempDirectory();
+        await using var sandbox = await SandboxHost.StartAsync(Options(data.Path), Token);
+        using var http = new HttpClient { BaseAddress = sandbox.PageAddress };
+        var info = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("/sandbox/info", Token))!;
+        Assert.Equal(sandbox.Discord.UserUploadLimit, (long)info["uploadLimitBytes"]!);
+
+        // "you" (an admin in the sandbox) picks the vision model for #ask-anything, where every message is answered.
+        var channel = sandbox.Channels["ask-anything"];
+        var model = await sandbox.Discord.RunSlashCommandAsync(channel, sandbox.UserId, "model", new Dictionary<string, object?> { ["name"] = "simulated-vision" }, Token);
+        await model.WaitForCallbackAsync(Token).WaitAsync(TimeSpan.FromSeconds(60), Token);
+
+        byte[] png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent($$"""{"authorId":"{{sandbox.UserId}}","content":"describe both"}""", System.Text.Encoding.UTF8, "application/json"), "payload_json" },
+            { new ByteArrayContent("recipe: flour, water, salt"u8.ToArray()), "files[0]", "recipe.txt" },
+            { new ByteArrayContent(png), "files[1]", "pixel.png" },
+        };
+        var posted = await http.PostAsync($"/_emulator/discord/channels/{channel}/messages", form, Token);
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync(Token));
+
+        var request = await Eventually.UntilAsync(
+            () => sandbox.Llm!.Requests.LastOrDefault(r => r.LastUserText.Contains("describe both", StringComparison.Ordinal)),
+            r => r is not null, "the model request", TimeSpan.FromSeconds(60));
+        Assert.Equal("sim-vision", request!.Model);
+        Assert.Contains("Attached file recipe.txt:\nrecipe: flour, water, salt", request.LastUserText, StringComparison.Ordinal);
+        Assert.Equal(1, request.ImageCount);
+    }
+
+    [Fact]
     public async Task Ask_anything_answers_every_message_and_threads_opens_a_thread()
     {
         using var data = new TempDirectory();

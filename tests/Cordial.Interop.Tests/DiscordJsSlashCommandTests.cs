@@ -121,5 +121,34 @@ public sealed class DiscordJsSlashCommandTests
         Assert.Equal(0, stats.Resumes);
     }
 
+    [Fact]
+    public async Task Autocomplete_is_answered_by_discordjs_respond_and_recorded_as_choices()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var node = InteropScript.RequireNodeAndPackages();
+
+        await using var host = await DiscordEmulatorHost.StartAsync(cancellationToken: cancellationToken);
+        var emulator = host.Emulator;
+        var world = InteropWorld.Create(emulator);
+        await using var bot = NodeBot.Start(node, InteropScript.ScriptPath, InteropAssert.Environment(host, world.Bot, "none", "reply"));
+        await bot.WaitForAsync("ready", Step, cancellationToken);
+        await bot.WaitForAsync("commands", Step, cancellationToken);
+
+        var interaction = await emulator.RunAutocompleteAsync(world.Channel.Id, world.Human.Id, InteropAssert.CommandName, "text", "hel", cancellationToken: cancellationToken);
+        var seen = await bot.WaitForAsync("autocompleted", Step, cancellationToken);
+        await interaction.WaitForCallbackAsync(cancellationToken).WaitAsync(Step, cancellationToken);
+        Assert.Equal(0, await bot.StopAsync(Step, cancellationToken));
+
+        // discord.js saw an autocomplete interaction with the focused option and its partial value ...
+        Assert.Equal(interaction.Id.ToString(), InteropAssert.Text(seen, "id"));
+        Assert.Equal("text", InteropAssert.Text(seen, "focused"));
+        Assert.Equal("hel", InteropAssert.Text(seen, "value"));
+        // ... and its interaction.respond() is what the emulator recorded: callback type 8, no message.
+        Assert.Equal(8, interaction.CallbackType);
+        Assert.Equal([new EmulatedAutocompleteChoice("typed: hel", "hel"), new EmulatedAutocompleteChoice("fixed", "fixed")], interaction.AutocompleteChoices);
+        Assert.Empty(emulator.GetMessages(world.Channel.Id));
+        Assert.Equal(0, emulator.GetStats(world.Bot.User.Id).InvalidRequests);
+    }
+
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -12,7 +12,8 @@
 //   CORDIAL_REPLY_TEXT        the reply's first content (default "interop reply")
 //   CORDIAL_EDIT_TEXT         the content the reply is then edited to (default "interop edited")
 //   CORDIAL_HISTORY_LIMIT     how many messages of channel history to fetch after the edit (default 10)
-//   CORDIAL_COMMAND           when set, register this global slash command (bulk overwrite) and answer it
+//   CORDIAL_COMMAND           when set, register this global slash command (bulk overwrite) and answer it; its
+//                            "text" option autocompletes: interaction.respond() suggests the typed text and "fixed"
 //   CORDIAL_COMMAND_MODE      "reply": interaction.reply(REPLY); "defer": deferReply() then editReply(REPLY) (default "reply")
 //   CORDIAL_COMMAND_REPLY     first answer (default "interop command reply")
 //   CORDIAL_COMMAND_EDIT      then editReply with this (default "interop command edited")
@@ -232,6 +233,7 @@ function start() {
                 name: 'text',
                 description: 'Some text',
                 required: false,
+                autocomplete: true,
               },
             ],
           },
@@ -368,6 +370,14 @@ function start() {
 
   client.on(Events.InteractionCreate, async (interaction) => {
     try {
+      if (interaction.isAutocomplete()) {
+        const focused = interaction.options.getFocused(true);
+        const choices = [{ name: `typed: ${focused.value}`, value: focused.value || 'empty' }, { name: 'fixed', value: 'fixed' }];
+        await interaction.respond(choices);
+        emit('autocompleted', { id: interaction.id, commandName: interaction.commandName, focused: focused.name, value: focused.value, choices });
+        return;
+      }
+
       if (!interaction.isChatInputCommand()) {
         emit('interaction', { id: interaction.id, type: interaction.type, handled: false });
         return;

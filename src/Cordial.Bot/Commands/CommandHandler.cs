@@ -27,6 +27,12 @@ public sealed partial class CommandHandler(
         var definition = CommandDefinition.All.FirstOrDefault(d => d.Name == command.Name);
         if (definition is null)
         {
+            if (command.IsAutocomplete)
+            {
+                await response.AutocompleteAsync([], cancellationToken); // an autocomplete request can only be answered with choices
+                return;
+            }
+
             await response.ReplyAsync("This command is no longer available.", ephemeral: true, cancellationToken);
             return;
         }

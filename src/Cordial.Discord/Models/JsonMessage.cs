@@ -40,7 +40,22 @@ public sealed class JsonMessage
     public JsonGuildMember? Member { get; set; }
 
     [JsonPropertyName("content")]
-    public string Content { get; set; } = "";
+    public string Content
+    {
+        get;
+        set
+        {
+            field = value;
+            HasContent = true;
+        }
+    } = "";
+
+    /// <summary>
+    /// Whether <c>content</c> was in the payload (or set in code). MESSAGE_UPDATE dispatches may be partial: an absent
+    /// field means "unchanged", not "empty".
+    /// </summary>
+    [JsonIgnore]
+    public bool HasContent { get; private set; }
 
     [JsonPropertyName("timestamp")]
     public DateTimeOffset Timestamp { get; set; }
@@ -61,7 +76,19 @@ public sealed class JsonMessage
     public ulong[] MentionRoles { get; set; } = [];
 
     [JsonPropertyName("attachments")]
-    public JsonAttachment[] Attachments { get; set; } = [];
+    public JsonAttachment[] Attachments
+    {
+        get;
+        set
+        {
+            field = value;
+            HasAttachments = true;
+        }
+    } = [];
+
+    /// <summary>Whether <c>attachments</c> was in the payload (or set in code); see <see cref="HasContent"/>.</summary>
+    [JsonIgnore]
+    public bool HasAttachments { get; private set; }
 
     [JsonPropertyName("embeds")]
     public JsonEmbed[] Embeds { get; set; } = [];

@@ -19,6 +19,33 @@ public sealed partial class DiscordRestClient
         return SendAsync(route, Json(callback, RestJsonContext.Default.InteractionCallback), cancellationToken);
     }
 
+    /// <summary>
+    /// POST /interactions/{id}/{token}/callback with type 8 (APPLICATION_COMMAND_AUTOCOMPLETE_RESULT): the suggestions
+    /// shown while a user types an autocomplete option; an empty list shows none. Within 3 s of the interaction.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than 25 choices, or a name or string value outside 1–100 characters.</exception>
+    public Task CreateAutocompleteResponseAsync(ulong interactionId, string interactionToken, IReadOnlyList<AutocompleteChoice> choices, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(interactionToken);
+        ArgumentNullException.ThrowIfNull(choices);
+        if (choices.Count > MaxAutocompleteChoices)
+        {
+            throw new ArgumentException($"An autocomplete result carries at most {MaxAutocompleteChoices} choices (got {choices.Count}).", nameof(choices));
+        }
+
+        var copy = choices.ToArray();
+        for (var i = 0; i < copy.Length; i++)
+        {
+            (copy[i] ?? throw new ArgumentException($"Autocomplete choice {i} is null.", nameof(choices))).Validate(i);
+        }
+
+        var route = Route.Create(HttpMethod.Post, $"interactions/{interactionId}/{interactionToken}/callback");
+        return SendAsync(route, Json(new AutocompleteCallback(copy), RestJsonContext.Default.AutocompleteCallback), cancellationToken);
+    }
+
+    /// <summary>Most choices an autocomplete result may carry.</summary>
+    public const int MaxAutocompleteChoices = 25;
+
     /// <summary>PATCH /webhooks/{application}/{token}/messages/@original: edits (or, after a deferral, sends) the answer.</summary>
     public Task<JsonMessage> EditOriginalResponseAsync(ulong applicationId, string interactionToken, MessageEdit edit, CancellationToken cancellationToken = default)
     {
@@ -26,6 +53,18 @@ public sealed partial class DiscordRestClient
         ArgumentNullException.ThrowIfNull(edit);
         edit.Validate();
         return SendAsync(Route.Create(HttpMethod.Patch, $"webhooks/{applicationId}/{interactionToken}/messages/@original"), Json(edit, RestJsonContext.Default.MessageEdit), DiscordJsonContext.Default.JsonMessage, cancellationToken);
+    }
+
+    /// <summary>
+    /// PATCH /webhooks/{application}/{token}/messages/{message}: edits a follow-up message (ephemeral ones too) through the
+    /// interaction's webhook, whose rate-limit bucket is the interaction token's, not the channel's.
+    /// </summary>
+    public Task<JsonMessage> EditFollowupMessageAsync(ulong applicationId, string interactionToken, ulong messageId, MessageEdit edit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(interactionToken);
+        ArgumentNullException.ThrowIfNull(edit);
+        edit.Validate();
+        return SendAsync(Route.Create(HttpMethod.Patch, $"webhooks/{applicationId}/{interactionToken}/messages/{messageId}"), Json(edit, RestJsonContext.Default.MessageEdit), DiscordJsonContext.Default.JsonMessage, cancellationToken);
     }
 
     /// <summary>POST /webhooks/{application}/{token}: a follow-up message (multipart when it carries files).</summary>

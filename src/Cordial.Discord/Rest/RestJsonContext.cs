@@ -11,5 +11,9 @@ namespace Cordial.Discord.Rest;
 [JsonSerializable(typeof(MessageEdit))]
 [JsonSerializable(typeof(ThreadCreate))]
 [JsonSerializable(typeof(InteractionCallback))]
+[JsonSerializable(typeof(AutocompleteCallback))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(double))]
 [JsonSerializable(typeof(JsonDiscordError))]
 internal sealed partial class RestJsonContext : JsonSerializerContext;

@@ -25,6 +25,35 @@ public sealed partial class DiscordEmulator
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(commandName);
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(CreateInteraction(channelId, userId, commandName, options, focused: null));
+    }
+
+    /// <summary>
+    /// A user typing an option of a slash command: dispatches INTERACTION_CREATE of type 4
+    /// (APPLICATION_COMMAND_AUTOCOMPLETE) whose <c>data.options</c> carry the other options' values and
+    /// <paramref name="focusedOption"/> with the partial text <paramref name="typed"/> and <c>focused: true</c>.
+    /// The bot answers with callback type 8; <see cref="EmulatedInteraction.AutocompleteChoices"/> then holds its choices.
+    /// </summary>
+    public Task<EmulatedInteraction> RunAutocompleteAsync(
+        ulong channelId, ulong userId, string commandName, string focusedOption, string typed,
+        IReadOnlyDictionary<string, object?>? otherOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commandName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(focusedOption);
+        ArgumentNullException.ThrowIfNull(typed);
+        cancellationToken.ThrowIfCancellationRequested();
+        var options = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in otherOptions ?? new Dictionary<string, object?>())
+        {
+            options[name] = value;
+        }
+
+        options[focusedOption] = typed;
+        return Task.FromResult(CreateInteraction(channelId, userId, commandName, options, focusedOption));
+    }
+
+    private EmulatedInteraction CreateInteraction(ulong channelId, ulong userId, string commandName, IReadOnlyDictionary<string, object?>? options, string? focused)
+    {
         EmulatedInteraction interaction;
         lock (_gate)
         {
@@ -32,10 +61,15 @@ public sealed partial class DiscordEmulator
             var channel = RequireChannel(channelId);
             var guildId = channel.Channel.GuildId;
             var (bot, command) = FindCommandLocked(commandName, guildId);
-            var optionsJson = BuildOptions(command, options);
+            if (focused is not null && command is not null && !DeclaresAutocomplete(command, focused))
+            {
+                throw new ArgumentException($"The option '{focused}' of /{commandName} is not declared with autocomplete: Discord would not ask the bot.", nameof(focused));
+            }
+
+            var optionsJson = BuildOptions(command, options, focused);
             var token = "aW50ZXJhY3Rpb246" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
             interaction = new EmulatedInteraction(NextId(), token, bot.Bot, channelId, guildId, user.Id,
-                command?.Id ?? NextId(), commandName, Utf8Text(optionsJson), Time.GetUtcNow());
+                command?.Id ?? NextId(), commandName, Utf8Text(optionsJson), Time.GetUtcNow(), focused);
             _interactions[interaction.Id] = interaction;
             _interactionsByToken[token] = interaction;
             _interactionOrder.Enqueue(interaction.Id);
@@ -70,7 +104,7 @@ public sealed partial class DiscordEmulator
             });
         }
 
-        return Task.FromResult(interaction);
+        return interaction;
     }
 
     /// <summary>An interaction by id, or null.</summary>
@@ -99,7 +133,8 @@ public sealed partial class DiscordEmulator
     {
         lock (_gate)
         {
-            if (!_interactionsByToken.TryGetValue(token, out var interaction) || interaction.ApplicationId != applicationId)
+            if (!_interactionsByToken.TryGetValue(token, out var interaction) || interaction.ApplicationId != applicationId
+                || interaction.FocusedOption is not null)
             {
                 throw DiscordRestException.UnknownWebhook();
             }
@@ -113,8 +148,11 @@ public sealed partial class DiscordEmulator
         }
     }
 
-    /// <summary>POST /interactions/{id}/{token}/callback. Returns the message created (types 4 and 5), if any.</summary>
-    internal EmulatedMessage? RespondToInteraction(EmulatedInteraction interaction, int type, MessageDraft? draft)
+    /// <summary>
+    /// POST /interactions/{id}/{token}/callback. Returns the message created (types 4 and 5), if any. Autocomplete
+    /// requests accept only type 8 with <paramref name="choices"/> (validated by the caller); slash commands never.
+    /// </summary>
+    internal EmulatedMessage? RespondToInteraction(EmulatedInteraction interaction, int type, MessageDraft? draft, IReadOnlyList<EmulatedAutocompleteChoice>? choices = null)
     {
         lock (_gate)
         {
@@ -128,9 +166,12 @@ public sealed partial class DiscordEmulator
                 throw DiscordRestException.UnknownInteraction();
             }
 
-            if (type is not (4 or 5 or 9 or 10))
+            if (interaction.FocusedOption is not null ? type != 8 : type is not (4 or 5 or 9 or 10))
             {
-                throw DiscordRestException.InvalidFormBody("type", "INTERACTION_CALLBACK_TYPE_INVALID", "Invalid interaction callback type for an application command.");
+                throw DiscordRestException.InvalidFormBody("type", "INTERACTION_CALLBACK_TYPE_INVALID",
+                    interaction.FocusedOption is not null
+                        ? "An autocomplete interaction is answered with callback type 8."
+                        : "Invalid interaction callback type for an application command.");
             }
 
             var channel = RequireChannel(interaction.ChannelId);
@@ -151,7 +192,10 @@ public sealed partial class DiscordEmulator
             }
 
             var response = new EmulatedInteractionResponse(EmulatedInteractionResponseKind.Callback, type, draft?.Content, draft?.EmbedsJson ?? "[]",
-                draft?.Flags ?? 0, message?.Id, Time.GetUtcNow());
+                draft?.Flags ?? 0, message?.Id, Time.GetUtcNow())
+            {
+                Choices = type == 8 ? choices ?? [] : null,
+            };
             if (!interaction.TryAcknowledge(response, message?.Id))
             {
                 throw new DiscordRestException(400, 40060, "Interaction has already been acknowledged.");
@@ -275,7 +319,11 @@ public sealed partial class DiscordEmulator
             : throw new ArgumentException($"No bot registered the command '{name}'.", nameof(name));
     }
 
-    private static JsonArray BuildOptions(EmulatedApplicationCommand? command, IReadOnlyDictionary<string, object?>? options)
+    private static bool DeclaresAutocomplete(EmulatedApplicationCommand command, string option) =>
+        JsonNode.Parse(command.OptionsJson) is JsonArray declared
+        && declared.OfType<JsonObject>().Any(o => (string?)o["name"] == option && o["autocomplete"] is JsonValue v && v.TryGetValue<bool>(out var on) && on);
+
+    private static JsonArray BuildOptions(EmulatedApplicationCommand? command, IReadOnlyDictionary<string, object?>? options, string? focused)
     {
         var declared = command is null ? null : JsonNode.Parse(command.OptionsJson) as JsonArray;
         JsonArray result = [];
@@ -287,6 +335,19 @@ public sealed partial class DiscordEmulator
             }
 
             var declaredType = declared?.OfType<JsonObject>().FirstOrDefault(o => (string?)o["name"] == name)?["type"]?.GetValue<int>();
+            if (name == focused)
+            {
+                // What the user has typed so far is sent as text, whatever the option's type (it may not parse yet).
+                result.Add(new JsonObject
+                {
+                    ["name"] = name,
+                    ["type"] = declaredType ?? 3,
+                    ["value"] = Convert.ToString(value, CultureInfo.InvariantCulture),
+                    ["focused"] = true,
+                });
+                continue;
+            }
+
             var type = declaredType ?? value switch
             {
                 bool => 5,
@@ -331,7 +392,7 @@ public sealed partial class DiscordEmulator
         {
             ["id"] = Id(interaction.Id),
             ["application_id"] = Id(interaction.ApplicationId),
-            ["type"] = 2,
+            ["type"] = interaction.Type,
             ["data"] = data,
             ["channel_id"] = Id(interaction.ChannelId),
             ["channel"] = ChannelJson(channel),

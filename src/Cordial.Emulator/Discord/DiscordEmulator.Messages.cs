@@ -8,6 +8,7 @@ public sealed partial class DiscordEmulator
 {
     private const int MaxAttachments = 10_000;
     private const long MaxAttachmentBytes = 512L * 1024 * 1024;
+    private const int MaxFilesPerMessage = 10;
 
     private readonly Dictionary<ulong, StoredAttachment> _attachments = [];
     private readonly Queue<ulong> _attachmentOrder = new();
@@ -30,6 +31,19 @@ public sealed partial class DiscordEmulator
         if (content.Length == 0 && inputs.Count == 0)
         {
             throw new ArgumentException("A message needs content or an attachment.", nameof(content));
+        }
+
+        if (inputs.Count > MaxFilesPerMessage)
+        {
+            throw new ArgumentException($"A message carries at most {MaxFilesPerMessage} files.", nameof(options));
+        }
+
+        foreach (var input in inputs)
+        {
+            if (input.Data.LongLength > Options.UserUploadLimit)
+            {
+                throw new UploadTooLargeException(TooLargeMessage(input.Filename, input.Data.LongLength, Options.UserUploadLimit));
+            }
         }
 
         EmulatedMessage message;
@@ -58,6 +72,54 @@ public sealed partial class DiscordEmulator
 
         return Task.FromResult(message);
     }
+
+    /// <summary>
+    /// Edits a simulated user's message as its author would (the text changes, attachments stay) and dispatches
+    /// MESSAGE_UPDATE with the whole message, as Discord does. Bots edit their messages over REST.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown or deleted message, a bot's message, content over 4000 characters, or a message left empty.</exception>
+    public Task<EmulatedMessage> EditUserMessageAsync(ulong channelId, ulong messageId, string content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (content.Length > 4000)
+        {
+            throw new ArgumentException("Message content is limited to 4000 characters.", nameof(content));
+        }
+
+        lock (_gate)
+        {
+            var channel = RequireChannel(channelId);
+            if (!channel.Messages.TryGetValue(messageId, out var message) || message.Deleted)
+            {
+                throw new ArgumentException($"No message {messageId} in channel {channelId}.", nameof(messageId));
+            }
+
+            if (RequireUser(message.AuthorId).Bot)
+            {
+                throw new ArgumentException($"Message {messageId} was written by a bot; bots edit their messages over REST.", nameof(messageId));
+            }
+
+            if (content.Length == 0 && message.Attachments.Count == 0)
+            {
+                throw new ArgumentException("A message needs content or an attachment.", nameof(content));
+            }
+
+            return Task.FromResult(EditMessageLocked(channel, message, new MessageEdit(content, null, null, null, null, null)));
+        }
+    }
+
+    /// <summary>What a user is told when a file is over the upload limit.</summary>
+    internal static string TooLargeMessage(string filename, long size, long limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"The file {filename} is too large ({size:N0} bytes): files can be at most {DescribeSize(limit)} ({limit:N0} bytes).");
+
+    /// <summary>"10 MB", "1.5 MB", "900 KB", "12 bytes" (binary units, as Discord shows them).</summary>
+    internal static string DescribeSize(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MB",
+        >= 1024 => (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB",
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " bytes",
+    };
 
     /// <summary>Every message of a channel, deleted ones included, by id ascending, with their revisions.</summary>
     public IReadOnlyList<EmulatedMessage> GetMessages(ulong channelId)

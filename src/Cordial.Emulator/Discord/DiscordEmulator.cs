@@ -53,6 +53,9 @@ public sealed partial class DiscordEmulator
     /// <summary>Fault injection (connections, REST failures, rate-limit storms, delays).</summary>
     public EmulatorFaults Faults { get; }
 
+    /// <summary>Largest file a simulated user may attach (<see cref="DiscordEmulatorOptions.UserUploadLimit"/>).</summary>
+    public long UserUploadLimit => Options.UserUploadLimit;
+
     internal DiscordEmulatorOptions Options { get; }
     internal TimeProvider Time { get; }
     internal ILogger Logger { get; }

@@ -34,6 +34,13 @@ public sealed class DiscordEmulatorOptions
     /// <summary>The <c>shards</c> count reported by GET /gateway/bot.</summary>
     public int RecommendedShards { get; set; } = 1;
 
+    /// <summary>
+    /// Largest file a simulated user may attach (<see cref="DiscordEmulator.PostMessageAsync"/> and the control API);
+    /// larger ones are refused with a message naming the file and the limit (HTTP 413).
+    /// </summary>
+    /// <value>Default 10 MiB, Discord's upload limit for accounts without Nitro. Bots' REST uploads keep the 25 MiB body limit.</value>
+    public long UserUploadLimit { get; set; } = 10L * 1024 * 1024;
+
     /// <summary>Clock for timestamps, snowflakes and rate-limit windows.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -48,6 +55,7 @@ public sealed class DiscordEmulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ResumeBufferSize, 1, nameof(ResumeBufferSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1, nameof(MaxConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(RecommendedShards, 1, nameof(RecommendedShards));
+        ArgumentOutOfRangeException.ThrowIfLessThan(UserUploadLimit, 1, nameof(UserUploadLimit));
         ArgumentNullException.ThrowIfNull(TimeProvider);
         if (FixedBotToken is not null && !DiscordEmulator.IsWellFormedToken(FixedBotToken))
         {

@@ -1,8 +1,8 @@
 namespace Cordial.Emulator.Discord;
 
 /// <summary>
-/// A slash command run by a simulated user, and everything the bot answered to it.
-/// Live and thread-safe: the response properties change as the bot responds.
+/// A slash command run by a simulated user (or the user typing one of its options: an autocomplete request), and
+/// everything the bot answered to it. Live and thread-safe: the response properties change as the bot responds.
 /// </summary>
 public sealed class EmulatedInteraction
 {
@@ -13,8 +13,9 @@ public sealed class EmulatedInteraction
 
     internal EmulatedInteraction(
         ulong id, string token, EmulatedBot bot, ulong channelId, ulong? guildId, ulong userId,
-        ulong commandId, string commandName, string optionsJson, DateTimeOffset createdAt)
+        ulong commandId, string commandName, string optionsJson, DateTimeOffset createdAt, string? focusedOption = null)
     {
+        FocusedOption = focusedOption;
         Id = id;
         Token = token;
         Bot = bot;
@@ -41,6 +42,18 @@ public sealed class EmulatedInteraction
     public string OptionsJson { get; }
     public DateTimeOffset CreatedAt { get; }
     internal EmulatedBot Bot { get; }
+
+    /// <summary>Interaction type: 2 (APPLICATION_COMMAND) or 4 (APPLICATION_COMMAND_AUTOCOMPLETE).</summary>
+    public int Type => FocusedOption is null ? 2 : 4;
+
+    /// <summary>For an autocomplete request: the option the user is typing (sent with <c>focused: true</c>); else null.</summary>
+    public string? FocusedOption { get; }
+
+    /// <summary>
+    /// For an autocomplete request: the choices of the bot's type-8 callback (empty when it offered none); null while
+    /// unanswered and for slash commands.
+    /// </summary>
+    public IReadOnlyList<EmulatedAutocompleteChoice>? AutocompleteChoices => Callback?.Choices;
 
     /// <summary>Every response in order: the callback, edits of the original response, follow-ups.</summary>
     public IReadOnlyList<EmulatedInteractionResponse> Responses

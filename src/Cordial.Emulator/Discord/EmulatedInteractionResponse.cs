@@ -10,4 +10,8 @@ public sealed record EmulatedInteractionResponse(
     string EmbedsJson,
     int Flags,
     ulong? MessageId,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The suggestions of an autocomplete result (callback type 8); null otherwise.</summary>
+    public IReadOnlyList<EmulatedAutocompleteChoice>? Choices { get; init; }
+}

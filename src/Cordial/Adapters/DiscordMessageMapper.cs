@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Cordial.Bot.Commands;
+using Cordial.Bot.Conversations;
 using Cordial.Bot.Messages;
 using Cordial.Discord.Models;
 
@@ -31,11 +32,26 @@ internal static class DiscordMessageMapper
             MentionedRoleIds = message.MentionRoles ?? [],
             ReplyToMessageId = isReply ? message.MessageReference!.MessageId : null,
             ReplyToAuthorId = isReply ? message.ReferencedMessage?.Author?.Id : null,
-            Attachments = message.Attachments is { Length: > 0 } attachments
-                ? attachments.Select(a => new IncomingAttachment(a.Filename, a.ContentType, a.Size, a.Url)).ToArray()
-                : [],
+            Attachments = ToAttachments(message.Attachments),
         };
     }
+
+    /// <summary>A MESSAGE_UPDATE: fields the (possibly partial) payload did not carry stay null.</summary>
+    public static EditedMessage ToEdited(JsonMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new EditedMessage
+        {
+            Id = message.Id,
+            ChannelId = message.ChannelId,
+            AuthorId = message.Author?.Id,
+            Content = message.HasContent ? message.Content ?? "" : null,
+            Attachments = message.HasAttachments ? ToAttachments(message.Attachments) : null,
+        };
+    }
+
+    private static IncomingAttachment[] ToAttachments(JsonAttachment[]? attachments) =>
+        attachments is { Length: > 0 } ? attachments.Select(a => new IncomingAttachment(a.Filename, a.ContentType, a.Size, a.Url)).ToArray() : [];
 
     public static MessageAuthor ToAuthor(JsonUser user, JsonGuildMember? member, bool isWebhook = false) =>
         new(user.Id, DisplayName(user, member), user.Bot || isWebhook)

@@ -28,17 +28,26 @@ internal sealed partial class InteractionCommandResponse(DiscordRestClient rest,
 
     public IReplySurface AsReplySurface() => new InteractionReplySurface(rest, interaction);
 
+    /// <summary>
+    /// Sends the suggestions as an autocomplete result (callback type 8): at most 25, each name and value 1–100
+    /// characters (longer ones are left out, not cut: a cut value would name no model); none = Discord shows nothing.
+    /// </summary>
     public Task AutocompleteAsync(IReadOnlyList<string> choices, CancellationToken cancellationToken)
     {
-        // The REST client has no autocomplete-result body yet (callback type 8 needs data.choices): say nothing,
-        // Discord then shows no suggestions. The typed value still works.
-        Log.AutocompleteSkipped(logger, interaction.Id, choices.Count);
-        return Task.CompletedTask;
+        ArgumentNullException.ThrowIfNull(choices);
+        var sent = choices
+            .Where(c => c.Length is > 0 and <= AutocompleteChoice.MaxLength)
+            .Distinct(StringComparer.Ordinal)
+            .Take(DiscordRestClient.MaxAutocompleteChoices)
+            .Select(c => new AutocompleteChoice(c, c))
+            .ToList();
+        Log.Autocomplete(logger, interaction.Id, sent.Count);
+        return rest.CreateAutocompleteResponseAsync(interaction.Id, interaction.Token, sent, cancellationToken);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Autocomplete for interaction {InteractionId} not sent ({Count} choices): not supported by the REST client")]
-        public static partial void AutocompleteSkipped(ILogger logger, ulong interactionId, int count);
+        [LoggerMessage(1, LogLevel.Debug, "Autocomplete for interaction {InteractionId}: {Count} choices")]
+        public static partial void Autocomplete(ILogger logger, ulong interactionId, int count);
     }
 }

@@ -6,7 +6,7 @@ namespace Cordial.Adapters;
 
 /// <summary>
 /// The answer to a deferred interaction as a reply surface: the first send fills the deferred original response, later
-/// sends are follow-ups; edits go to @original or, for follow-ups, to the message in the channel.
+/// sends are follow-ups; edits go to @original or, for follow-ups, to the follow-up through the interaction webhook.
 /// </summary>
 /// <remarks>The reply streamer keeps one call in flight per reply; the original id is published before the next call.</remarks>
 internal sealed class InteractionReplySurface(DiscordRestClient rest, JsonInteraction interaction) : IReplySurface
@@ -36,8 +36,8 @@ internal sealed class InteractionReplySurface(DiscordRestClient rest, JsonIntera
             return;
         }
 
-        var channelId = interaction.ChannelId ?? interaction.Channel?.Id
-            ?? throw new InvalidOperationException("The interaction has no channel: its follow-up cannot be edited.");
-        await rest.EditMessageAsync(channelId, messageId, RestWire.ToEdit(message), cancellationToken);
+        // A follow-up is edited through the interaction's webhook: that works for ephemeral follow-ups too and spends the
+        // interaction token's bucket, not the channel's (which the channel's other replies need).
+        await rest.EditFollowupMessageAsync(interaction.ApplicationId, interaction.Token, messageId, RestWire.ToEdit(message), cancellationToken);
     }
 }

@@ -102,6 +102,7 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton<MessageNodeFactory>();
         services.AddSingleton<ConversationSummarizer>(); // context budget: summaries of cut turns, made in the background
         services.AddSingleton<ConversationBuilder>();
+        services.AddSingleton<MessageNodeUpdater>();
         services.AddSingleton<PromptBuilder>();
         services.AddSingleton<ReplyCoordinator>();
         services.AddSingleton<MessageResponder>();

@@ -19,6 +19,7 @@ internal sealed partial class GatewayEventDispatcher(
     ChannelDirectory channels,
     ChannelActivity activity,
     IMessageNodeStore store,
+    MessageNodeUpdater edits,
     MessageResponder responder,
     CommandHandler commands,
     CommandRegistrar registrar,
@@ -35,7 +36,7 @@ internal sealed partial class GatewayEventDispatcher(
 
     /// <summary>Whether the event must be handled by a worker (false: fully handled by <see cref="ApplyToCache"/>).</summary>
     public static bool NeedsWorker(GatewayEvent gatewayEvent) =>
-        gatewayEvent is MessageCreateEvent or InteractionCreateEvent or MessageDeleteEvent or ReadyEvent;
+        gatewayEvent is MessageCreateEvent or InteractionCreateEvent or MessageUpdateEvent or MessageDeleteEvent or ReadyEvent;
 
     /// <summary>
     /// What must stay in order: a channel's messages are handled one after another. An interaction is its own key (it
@@ -45,6 +46,7 @@ internal sealed partial class GatewayEventDispatcher(
     {
         MessageCreateEvent e => e.Message.ChannelId,
         InteractionCreateEvent e => e.Interaction.Id,
+        MessageUpdateEvent e => e.Message.ChannelId,
         MessageDeleteEvent e => e.Deletion.ChannelId,
         _ => 0,
     };
@@ -82,7 +84,7 @@ internal sealed partial class GatewayEventDispatcher(
         }
     }
 
-    /// <summary>Handles a message, interaction, deletion or READY (command registration).</summary>
+    /// <summary>Handles a message, interaction, edit, deletion or READY (command registration).</summary>
     public async Task HandleAsync(GatewayEvent gatewayEvent, CancellationToken cancellationToken)
     {
         switch (gatewayEvent)
@@ -103,6 +105,14 @@ internal sealed partial class GatewayEventDispatcher(
                 break;
             case InteractionCreateEvent interaction:
                 await OnInteractionAsync(interaction.Interaction, cancellationToken);
+                break;
+            case MessageUpdateEvent updated:
+                // A user's edit refreshes the stored node (if any); the bot's own edits (every streamed answer) cost nothing.
+                if (updated.Message.Author?.Id != identity.UserId)
+                {
+                    await edits.ApplyAsync(DiscordMessageMapper.ToEdited(updated.Message), identity.UserId, cancellationToken);
+                }
+
                 break;
             case MessageDeleteEvent deleted:
                 activity.Forget(deleted.Deletion.ChannelId, deleted.Deletion.Id);

@@ -108,6 +108,15 @@ public sealed class CommandHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Autocomplete_of_a_retired_command_is_answered_with_no_choices_not_a_message()
+    {
+        var response = await RunAsync("retired", Admin, focused: "name", options: ("name", "x"));
+
+        Assert.Empty(response.Choices!);
+        Assert.Empty(response.Replies);
+    }
+
+    [Fact]
     public async Task Persona_is_shown_set_and_cleared()
     {
         await RunAsync("persona", Admin, options: ("text", "You are a patient tutor."));

@@ -51,6 +51,18 @@ internal sealed class FakeDiscordHistory : IMessageSource, IAttachmentReader
         return message;
     }
 
+    /// <summary>Edits a message as its author would (what a later fetch returns).</summary>
+    public IncomingMessage Edit(ulong id, string content, IReadOnlyList<IncomingAttachment>? attachments = null)
+    {
+        lock (_gate)
+        {
+            var index = _messages.FindIndex(m => m.Id == id);
+            var edited = _messages[index] with { Content = content, Attachments = attachments ?? _messages[index].Attachments };
+            _messages[index] = edited;
+            return edited;
+        }
+    }
+
     public void Delete(ulong id)
     {
         lock (_gate)

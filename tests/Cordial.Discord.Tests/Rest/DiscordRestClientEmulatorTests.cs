@@ -233,6 +233,54 @@ public sealed class DiscordRestClientEmulatorTests
     }
 
     [Fact]
+    public async Task Autocomplete_results_reach_the_emulator_as_choices()
+    {
+        await using var f = await Fixture.StartAsync();
+        var channel = f.NewChannel();
+        var user = f.Emulator.CreateUser("alice");
+        await f.Client.BulkOverwriteGlobalCommandsAsync(f.Bot.ApplicationId,
+        [
+            new JsonApplicationCommand
+            {
+                Name = "model",
+                Description = "Pick",
+                Options = [new JsonApplicationCommandOption { Name = "name", Description = "model", Type = ApplicationCommandOptionType.String, Autocomplete = true }],
+            },
+        ], Token);
+
+        var interaction = await f.Emulator.RunAutocompleteAsync(channel, user.Id, "model", "name", "sim", cancellationToken: Token);
+        await f.Client.CreateAutocompleteResponseAsync(interaction.Id, interaction.Token, [new AutocompleteChoice("simulated", "simulated"), new AutocompleteChoice("simulated large", "simulated-large")], Token);
+
+        Assert.Equal(8, interaction.CallbackType);
+        Assert.Equal(
+            [new EmulatedAutocompleteChoice("simulated", "simulated"), new EmulatedAutocompleteChoice("simulated large", "simulated-large")],
+            interaction.AutocompleteChoices);
+    }
+
+    [Fact]
+    public async Task Follow_ups_are_edited_through_the_webhook_on_the_interaction_tokens_bucket()
+    {
+        await using var f = await Fixture.StartAsync(o => o.MessageBucketLimit = 2);
+        var channel = f.NewChannel();
+        var user = f.Emulator.CreateUser("alice");
+        await f.Client.BulkOverwriteGlobalCommandsAsync(f.Bot.ApplicationId, [new JsonApplicationCommand { Name = "ask", Description = "Ask" }], Token);
+        var interaction = await f.Emulator.RunSlashCommandAsync(channel, user.Id, "ask", cancellationToken: Token);
+        await f.Client.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Defer(ephemeral: true), Token);
+        var followUp = await f.Client.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, new MessageCreate { Content = "v1", Flags = MessageFlags.Ephemeral }, Token);
+
+        // The channel's bucket (2 per window) is spent by the channel's own messages; the follow-up's edits do not need it.
+        await f.Client.CreateMessageAsync(channel, new MessageCreate { Content = "a" }, Token);
+        await f.Client.CreateMessageAsync(channel, new MessageCreate { Content = "b" }, Token);
+        var edited = await f.Client.EditFollowupMessageAsync(interaction.ApplicationId, interaction.Token, followUp.Id, new MessageEdit { Content = "v2" }, Token);
+
+        Assert.Equal("v2", edited.Content);
+        Assert.Equal(["v1", "v2"], f.Emulator.GetMessage(channel, followUp.Id)!.Revisions.Select(r => r.Content));
+        var edit = Assert.Single(interaction.Responses, r => r.Kind == EmulatedInteractionResponseKind.EditFollowUp);
+        Assert.Equal(followUp.Id, edit.MessageId);
+        Assert.Equal(0, f.Stats.TooManyRequests);
+    }
+
+    [Fact]
     public async Task A_wrong_token_is_a_401_counted_as_invalid()
     {
         await using var f = await Fixture.StartAsync(o => o.FixedBotToken = "the.right.token");

@@ -259,6 +259,63 @@ public sealed class DiscordRestClientTests
     }
 
     [Fact]
+    public async Task Autocomplete_result_is_callback_type_8_with_typed_choices()
+    {
+        var (client, handler) = Create();
+        using var _ = client;
+        handler.Respond = _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+
+        await client.CreateAutocompleteResponseAsync(9, "tok", [new AutocompleteChoice("GPT \"mini\"", "gpt-mini"), new AutocompleteChoice("three", 3L), new AutocompleteChoice("half", 0.5)], Token);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Null(request.Authorization);
+        Assert.EndsWith("/interactions/9/tok/callback", request.Uri.AbsoluteUri, StringComparison.Ordinal);
+        using var body = JsonDocument.Parse(request.BodyText);
+        Assert.Equal(8, body.RootElement.GetProperty("type").GetInt32());
+        var choices = body.RootElement.GetProperty("data").GetProperty("choices");
+        Assert.Equal(3, choices.GetArrayLength());
+        Assert.Equal("GPT \"mini\"", choices[0].GetProperty("name").GetString());
+        Assert.Equal("gpt-mini", choices[0].GetProperty("value").GetString());
+        Assert.Equal(3, choices[1].GetProperty("value").GetInt64());
+        Assert.Equal(0.5, choices[2].GetProperty("value").GetDouble());
+    }
+
+    [Fact]
+    public async Task Autocomplete_choices_outside_discords_limits_are_refused_before_sending()
+    {
+        var (client, handler) = Create();
+        using var _ = client;
+        handler.Respond = _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+
+        var tooMany = Enumerable.Range(0, 26).Select(i => new AutocompleteChoice("m" + i, "m" + i)).ToList();
+        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateAutocompleteResponseAsync(9, "tok", tooMany, Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateAutocompleteResponseAsync(9, "tok", [new AutocompleteChoice("", "a")], Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateAutocompleteResponseAsync(9, "tok", [new AutocompleteChoice(new string('n', 101), "a")], Token));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateAutocompleteResponseAsync(9, "tok", [new AutocompleteChoice("ok", new string('v', 101))], Token));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AutocompleteChoice("nan", double.NaN));
+        Assert.Empty(handler.Requests);
+
+        await client.CreateAutocompleteResponseAsync(9, "tok", [.. tooMany.Take(25)], Token);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task Follow_up_edits_go_to_the_interaction_webhook_without_the_bot_token()
+    {
+        var (client, handler) = Create();
+        using var _ = client;
+        handler.Respond = _ => Task.FromResult(FakeDiscordHandler.Json(HttpStatusCode.OK, MessageJson));
+
+        await client.EditFollowupMessageAsync(7, "tok", 10, new MessageEdit { Content = "@everyone edited" }, Token);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("PATCH", request.Method);
+        Assert.Null(request.Authorization);
+        Assert.EndsWith("/webhooks/7/tok/messages/10", request.Uri.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("\"allowed_mentions\":{\"parse\":[]", request.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Message_history_query_is_built_from_the_arguments()
     {
         var (client, handler) = Create();

@@ -76,4 +76,78 @@ public sealed class SandboxHostPageTests
         await SandboxPageDriver.WaitAsync(() => page.MessagePart(help.Id, ".command-use"), t => t == "@you used /help", "the command's use line");
         page.Screenshot("sandbox-help");
     }
+
+    [Fact]
+    public async Task A_text_file_attached_on_the_page_is_read_by_the_bot_and_an_oversized_one_is_refused_with_a_message()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "cordial-sandbox-upload-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var notes = Path.Combine(directory, "notes.txt");
+            await File.WriteAllTextAsync(notes, "The secret ingredient is cardamom.\nServe warm.", Token);
+            var huge = Path.Combine(directory, "huge.log");
+            await using (var stream = File.Create(huge))
+            {
+                stream.SetLength((10L * 1024 * 1024) + 1); // one byte over the emulator's upload limit
+            }
+
+            await using var sandbox = await SandboxHost.StartAsync(new SandboxHostOptions { Port = 0, DataDirectory = Path.Combine(directory, "data") }, Token);
+            using var browser = HeadlessChromium.Start();
+            var page = new SandboxPageDriver(browser);
+            await page.OpenAsync(sandbox.PageAddress, "general");
+
+            // Too large: refused on the page with the reason, nothing queued, nothing sent.
+            page.ChooseFiles(huge);
+            await SandboxPageDriver.WaitAsync(() => page.StatusText, t => t.Length > 0, "the page to refuse the oversized file");
+            Assert.Equal("The file huge.log is too large (10 MB): files can be at most 10 MB.", page.StatusText);
+            Assert.Equal("", page.AttachmentBar);
+
+            page.ChooseFiles(notes);
+            await SandboxPageDriver.WaitAsync(() => page.AttachmentBar, t => t == "📎 notes.txt", "the file to wait in the attachment bar");
+            page.Send("what does this file say?");
+
+            var general = sandbox.Channels["general"];
+            var question = await Eventually.UntilAsync(
+                () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.UserId),
+                m => m is not null, "the page's message with its file", TimeSpan.FromSeconds(90));
+            Assert.Equal($"<@{sandbox.BotUserId}> what does this file say?", question!.Content);
+            var attachment = Assert.Single(question.Attachments);
+            Assert.Equal(("notes.txt", "text/plain"), (attachment.Filename, attachment.ContentType));
+
+            // The bot read the file from the emulator's CDN-style URL and inlined it; the simulated model echoes it back.
+            var answer = await Eventually.UntilAsync(
+                () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.BotUserId && m.ReplyToMessageId == question.Id),
+                m => m is not null && m.Content.Contains("Serve warm.", StringComparison.Ordinal), "the bot's answer quoting the file", TimeSpan.FromSeconds(90));
+            Assert.Contains("Attached file notes.txt:\nThe secret ingredient is cardamom.\nServe warm.", answer!.Content, StringComparison.Ordinal);
+            await SandboxPageDriver.WaitAsync(() => page.MessageText(answer.Id), t => t == answer.Content, "the page to show the answer");
+            Assert.Equal("📎 notes.txt", page.MessagePart(question.Id, ".attachment"));
+            Assert.Equal("", page.AttachmentBar);
+            Assert.Equal("", page.StatusText);
+            page.Screenshot("sandbox-upload");
+
+            // /model suggestions come from the bot (autocomplete interaction answered with callback type 8): "you" is an admin.
+            page.Type("/model sim");
+            await SandboxPageDriver.WaitAsync(() => page.Suggestions, t => t == "simulated,simulated-large,simulated-vision", "the bot's suggestions for /model sim");
+            page.Type("ulated-v");
+            await SandboxPageDriver.WaitAsync(() => page.Suggestions, t => t == "simulated-vision", "the suggestions to follow the typing");
+            page.PressEnter();
+            Assert.Equal("/model name: simulated-vision", page.Composer);
+            page.PressEnter();
+            var chosen = await Eventually.UntilAsync(
+                () => sandbox.Discord.GetMessages(general).FirstOrDefault(m => m.AuthorId == sandbox.BotUserId && m.Content.Contains("simulated-vision", StringComparison.Ordinal)),
+                m => m is not null, "the /model answer", TimeSpan.FromSeconds(60));
+            Assert.Equal("From now on **simulated-vision** answers in this channel.", chosen!.Content);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

@@ -73,6 +73,10 @@ internal sealed class SandboxPageDriver(HeadlessChromium browser)
     public string CommandMenu => Script<string>(
         "const m = document.getElementById('command-menu'); return m.hidden ? '' : [...m.querySelectorAll('.command')].map(c => c.dataset.name).join(',');") ?? "";
 
+    /// <summary>The option values the menu suggests ("" when it shows none).</summary>
+    public string Suggestions => Script<string>(
+        "const m = document.getElementById('command-menu'); return m.hidden ? '' : [...m.querySelectorAll('.choice')].map(c => c.dataset.value).join(',');") ?? "";
+
     public void Type(string text) => Driver.FindElement(By.Id("composer")).SendKeys(text);
 
     public void PressEnter() => Driver.FindElement(By.Id("composer")).SendKeys(Keys.Enter);
@@ -83,6 +87,13 @@ internal sealed class SandboxPageDriver(HeadlessChromium browser)
         Type(text);
         PressEnter();
     }
+
+    /// <summary>Chooses files in the page's file picker (as a user picking them in the dialog).</summary>
+    public void ChooseFiles(params string[] paths) => Driver.FindElement(By.Id("file-input")).SendKeys(string.Join("\n", paths));
+
+    /// <summary>The files waiting to be sent, as the page lists them.</summary>
+    public string AttachmentBar => Script<string>(
+        "const b = document.getElementById('attachment-bar'); return b.hidden ? '' : [...b.querySelectorAll('.file-chip .name')].map(n => n.textContent).join(',');") ?? "";
 
     public void ClickReply(ulong messageId) =>
         Script<object>("document.querySelector('.message[data-id=\"' + arguments[0] + '\"] .reply-button').click(); return null;", Id(messageId));

@@ -36,19 +36,35 @@ internal static class DiscordControlApi
         });
         api.MapPost("/channels/{channelId}/messages", context => Run(context, async ValueTask<object> (e, c) =>
         {
-            var r = await ReadAsync<PostMessageRequest>(c);
+            var (r, files) = c.Request.HasFormContentType ? await ReadUploadAsync(e, c) : (await ReadAsync<PostMessageRequest>(c), []);
             var options = new PostMessageOptions { ReplyToMessageId = r.ReplyToMessageId };
             foreach (var a in r.Attachments ?? [])
             {
                 options.Attachments.Add(new EmulatedAttachmentInput(a.Filename, a.ContentType ?? "application/octet-stream", Convert.FromBase64String(a.DataBase64)));
             }
 
+            foreach (var file in files)
+            {
+                options.Attachments.Add(file);
+            }
+
             return (object)await e.PostMessageAsync(Id(c, "channelId"), r.AuthorId, r.Content ?? "", options, c.RequestAborted);
+        }));
+        api.MapPatch("/channels/{channelId}/messages/{messageId}", context => Run(context, async ValueTask<object> (e, c) =>
+        {
+            var r = await ReadAsync<EditMessageRequest>(c);
+            return (object)await e.EditUserMessageAsync(Id(c, "channelId"), Id(c, "messageId"), r.Content ?? throw new ArgumentException("'content' is required."), c.RequestAborted);
         }));
         api.MapPost("/interactions", context => Run(context, async ValueTask<object> (e, c) =>
         {
             var r = await ReadAsync<SlashCommandRequest>(c);
-            var options = r.Options?.ToDictionary(kv => kv.Key, kv => ToValue(kv.Value));
+            var options = r.Options?.ToDictionary(kv => kv.Key, kv => ToValue(kv.Value)) ?? [];
+            if (r.Focused is { } focused)
+            {
+                var typed = options.Remove(focused, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" : "";
+                return (object)await e.RunAutocompleteAsync(r.ChannelId, r.UserId, r.CommandName, focused, typed, options, c.RequestAborted);
+            }
+
             return (object)await e.RunSlashCommandAsync(r.ChannelId, r.UserId, r.CommandName, options, c.RequestAborted);
         }));
         Get(api, "/interactions/{interactionId}", (e, c) =>
@@ -103,7 +119,20 @@ internal static class DiscordControlApi
         {
             result = await handler(emulator, context);
         }
-        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException or OverflowException)
+        catch (UploadTooLargeException ex)
+        {
+            context.Response.StatusCode = 413;
+            await context.Response.WriteAsJsonAsync(new { error = ex.Message }, ControlJson.Options, context.RequestAborted);
+            return;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (a body over the request size limit) and malformed multipart bodies
+            context.Response.StatusCode = ex.StatusCode;
+            await context.Response.WriteAsJsonAsync(new { error = ex.StatusCode == 413 ? "The upload is too large." : ex.Message }, ControlJson.Options, context.RequestAborted);
+            return;
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException or OverflowException or InvalidDataException)
         {
             context.Response.StatusCode = 400;
             await context.Response.WriteAsJsonAsync(new { error = ex.Message }, ControlJson.Options, context.RequestAborted);
@@ -111,6 +140,77 @@ internal static class DiscordControlApi
         }
 
         await context.Response.WriteAsJsonAsync(result, result.GetType(), ControlJson.Options, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// multipart/form-data of a message with files, as the sandbox page uploads them: <c>payload_json</c> (the JSON
+    /// body) and one part per file (<c>files[n]</c>). Each file is checked against the upload limit before it is read.
+    /// </summary>
+    private static async Task<(PostMessageRequest Request, List<EmulatedAttachmentInput> Files)> ReadUploadAsync(DiscordEmulator emulator, HttpContext context)
+    {
+        const int maxFiles = 10;
+        var limit = emulator.Options.UserUploadLimit;
+        var bodyLimit = (maxFiles * limit) + (1024 * 1024);
+        if (context.Request.ContentLength > bodyLimit)
+        {
+            throw new UploadTooLargeException($"The upload is {DiscordEmulator.DescribeSize(context.Request.ContentLength.Value)}: files can be at most {DiscordEmulator.DescribeSize(limit)} each, {maxFiles} per message.");
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = bodyLimit;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var payload = form["payload_json"].ToString();
+        var request = payload.Length == 0
+            ? throw new ArgumentException("'payload_json' is required: {authorId, content, replyToMessageId?}.")
+            : JsonSerializer.Deserialize<PostMessageRequest>(payload, ControlJson.Options) ?? throw new JsonException("'payload_json' must be an object.");
+        if (form.Files.Count > maxFiles)
+        {
+            throw new ArgumentException($"A message carries at most {maxFiles} files.");
+        }
+
+        List<EmulatedAttachmentInput> files = [];
+        foreach (var file in form.Files)
+        {
+            var name = string.IsNullOrWhiteSpace(file.FileName) ? "file" : file.FileName;
+            if (file.Length > limit)
+            {
+                throw new UploadTooLargeException(DiscordEmulator.TooLargeMessage(name, file.Length, limit));
+            }
+
+            using var data = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(data, context.RequestAborted);
+            files.Add(new EmulatedAttachmentInput(name, ContentTypeOf(name, file.ContentType), data.ToArray()));
+        }
+
+        return (request, files);
+    }
+
+    /// <summary>The type the browser sent, or one guessed from the extension when it sent none (or a generic one).</summary>
+    private static string ContentTypeOf(string filename, string? sent)
+    {
+        if (!string.IsNullOrWhiteSpace(sent) && sent != "application/octet-stream")
+        {
+            return sent;
+        }
+
+        return Path.GetExtension(filename).ToLowerInvariant() switch
+        {
+            ".txt" or ".log" => "text/plain",
+            ".md" => "text/markdown",
+            ".csv" => "text/csv",
+            ".json" => "application/json",
+            ".xml" => "application/xml",
+            ".yaml" or ".yml" => "application/yaml",
+            ".cs" or ".py" or ".js" or ".ts" or ".java" or ".go" or ".rs" or ".c" or ".cpp" or ".h" or ".sh" => "text/plain",
+            ".png" => "image/png",
+            ".jpg" or ".jpeg" => "image/jpeg",
+            ".gif" => "image/gif",
+            ".webp" => "image/webp",
+            _ => "application/octet-stream",
+        };
     }
 
     private static async Task<T> ReadAsync<T>(HttpContext context)

@@ -150,15 +150,25 @@ internal static partial class DiscordRestApi
             var type = body["type"] is JsonValue t && t.TryGetValue<int>(out var typeValue)
                 ? typeValue
                 : throw DiscordRestException.InvalidFormBody("type", "BASE_TYPE_REQUIRED", "This field is required");
-            if (body["data"] is JsonObject data)
+            EmulatedMessage? message;
+            if (type == 8)
             {
-                payload = MessagePayloadParser.Parse(data, []);
+                // autocomplete result: suggestions, no message
+                message = call.Emulator.RespondToInteraction(interaction, type, null, AutocompleteChoicesParser.Parse(body["data"]));
+            }
+            else
+            {
+                if (body["data"] is JsonObject data)
+                {
+                    payload = MessagePayloadParser.Parse(data, []);
+                }
+
+                var draft = type == 4 && payload is not null ? call.Emulator.ToInteractionDraft(interaction, payload)
+                    : payload is null ? null
+                    : new MessageDraft(payload.Content ?? "", payload.EmbedsJson ?? "[]", payload.Flags ?? 0, payload.AllowedMentionsJson, payload.ComponentsJson, null, []);
+                message = call.Emulator.RespondToInteraction(interaction, type, draft);
             }
 
-            var draft = type == 4 && payload is not null ? call.Emulator.ToInteractionDraft(interaction, payload)
-                : payload is null ? null
-                : new MessageDraft(payload.Content ?? "", payload.EmbedsJson ?? "[]", payload.Flags ?? 0, payload.AllowedMentionsJson, payload.ComponentsJson, null, []);
-            var message = call.Emulator.RespondToInteraction(interaction, type, draft);
             if (!string.Equals(call.Http.Request.Query["with_response"], "true", StringComparison.OrdinalIgnoreCase))
             {
                 return RestReply.NoContent;
@@ -175,7 +185,7 @@ internal static partial class DiscordRestApi
                 ["interaction"] = new JsonObject
                 {
                     ["id"] = DiscordEmulator.Id(interaction.Id),
-                    ["type"] = 2,
+                    ["type"] = interaction.Type,
                     ["activity_instance_id"] = null,
                     ["response_message_id"] = message is null ? null : DiscordEmulator.Id(message.Id),
                     ["response_message_loading"] = type == 5,

@@ -36,7 +36,10 @@ internal static class SandboxPageHtml
     <div id="typing" class="typing" aria-live="polite"></div>
     <div id="reply-bar" class="reply-bar" hidden><span id="reply-text"></span><button id="reply-cancel" type="button" class="link-button" aria-label="Cancel reply">✕</button></div>
     <div id="command-menu" class="command-menu" hidden role="listbox"></div>
+    <div id="attachment-bar" class="attachment-bar" hidden aria-label="Files to send"></div>
     <form id="composer-form" class="composer" autocomplete="off">
+      <button id="attach" type="button" class="attach-button" title="Attach files (text files are read by the bot, images go to vision models)" aria-label="Attach files">＋</button>
+      <input id="file-input" type="file" multiple hidden>
       <textarea id="composer" rows="1" placeholder="Message… (Enter sends, Shift+Enter new line, / for commands)" aria-label="Message"></textarea>
       <label class="mention-toggle" title="Start the message with a mention of the bot"><input type="checkbox" id="mention-toggle"> <span id="mention-label">@mention the bot</span></label>
     </form>

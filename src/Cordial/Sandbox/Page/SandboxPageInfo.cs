@@ -25,6 +25,9 @@ internal sealed record SandboxPageInfo(
     bool SimulatedModel,
     string? Model)
 {
+    /// <summary>Largest file the page may attach (the emulator's <see cref="DiscordEmulator.UserUploadLimit"/>), in bytes.</summary>
+    public long UploadLimitBytes { get; init; }
+
     /// <summary>The channel where the sandbox's bot answers every message without a mention.</summary>
     internal const string AskAnythingChannel = "ask-anything";
 
@@ -50,7 +53,7 @@ internal sealed record SandboxPageInfo(
                 channels,
                 channels.TryGetValue(AskAnythingChannel, out var ask) ? [ask] : [],
                 world.SimulatedModel,
-                world.SimulatedModel ? null : defaultModel);
+                world.SimulatedModel ? null : defaultModel) { UploadLimitBytes = emulator.UserUploadLimit };
         }
 
         var guild = guilds.OrderBy(g => g.Id).FirstOrDefault();
@@ -66,6 +69,6 @@ internal sealed record SandboxPageInfo(
             new Dictionary<string, string>(StringComparer.Ordinal),
             [],
             SimulatedModel: false,
-            defaultModel);
+            defaultModel) { UploadLimitBytes = emulator.UserUploadLimit };
     }
 }

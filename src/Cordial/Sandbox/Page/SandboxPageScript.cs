@@ -14,6 +14,7 @@ internal static class SandboxPageScript
   const TYPING_MS = 10000;
   const EPHEMERAL = 64;
   const LOADING = 128;
+  const MAX_FILES = 10;
   const FALLBACK_COMMANDS = [
     { name: "chat", description: "Ask the model something without mentioning the bot", options: [{ name: "prompt", description: "What to ask", required: true }] },
     { name: "reset", description: "Forget our conversation in this channel and start fresh", options: [] },
@@ -40,6 +41,8 @@ internal static class SandboxPageScript
     menuIndex: 0,
     dismissed: new Set(),
     stateTimer: 0,
+    files: [],
+    suggest: { key: "", seq: 0, timer: 0 },
   };
 
   const $ = (id) => document.getElementById(id);
@@ -69,6 +72,18 @@ internal static class SandboxPageScript
     if (!response.ok) {
       const reason = json && (json.error || json.detail || json.title) ? (json.error || json.detail || json.title) : response.status + " " + response.statusText;
       throw new Error(reason);
+    }
+    return json;
+  }
+
+  // multipart upload (the files of a message): same error handling as call()
+  async function callForm(path, form) {
+    const response = await fetch(API + path, { method: "POST", headers: { Accept: "application/json" }, body: form, cache: "no-store" });
+    const text = await response.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (!response.ok) {
+      throw new Error(json && json.error ? json.error : response.status === 413 ? "The upload is too large." : response.status + " " + response.statusText);
     }
     return json;
   }
@@ -603,13 +618,53 @@ internal static class SandboxPageScript
     $("composer").focus();
   }
 
+  // ── files to attach ─────────────────────────────────────────────────────────────────────────────────────────────
+  function describeSize(bytes) {
+    if (bytes >= 1024 * 1024) return (Math.round(bytes / 1024 / 1024 * 10) / 10) + " MB";
+    if (bytes >= 1024) return (Math.round(bytes / 1024 * 10) / 10) + " KB";
+    return bytes + " bytes";
+  }
+
+  function addFiles(list) {
+    const limit = (S.info && S.info.uploadLimitBytes) || 10 * 1024 * 1024;
+    const refused = [];
+    for (const file of list) {
+      if (file.size > limit) {
+        refused.push("The file " + file.name + " is too large (" + describeSize(file.size) + "): files can be at most " + describeSize(limit) + ".");
+      } else if (S.files.length >= MAX_FILES) {
+        refused.push("A message carries at most " + MAX_FILES + " files.");
+        break;
+      } else {
+        S.files.push(file);
+      }
+    }
+    renderFiles();
+    status(refused.join(" "), refused.length > 0);
+  }
+
+  function renderFiles() {
+    const bar = $("attachment-bar");
+    bar.replaceChildren();
+    S.files.forEach((file, index) => {
+      const chip = el("span", "file-chip");
+      chip.append(el("span", "name", "📎 " + file.name), el("span", "size", describeSize(file.size)));
+      const remove = el("button", "link-button", "✕");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Remove " + file.name);
+      remove.addEventListener("click", () => { S.files.splice(index, 1); renderFiles(); });
+      chip.append(remove);
+      bar.append(chip);
+    });
+    bar.hidden = S.files.length === 0;
+  }
+
   async function send() {
     const box = $("composer");
     const text = box.value.trim();
-    if (!text || !S.current) return;
+    if ((!text && S.files.length === 0) || !S.current) return;
     box.disabled = true;
     try {
-      if (text.startsWith("/")) {
+      if (text.startsWith("/") && S.files.length === 0) {
         await runCommand(text);
       } else {
         await postMessage(text);
@@ -631,7 +686,17 @@ internal static class SandboxPageScript
     const content = $("mention-toggle").checked && botId() && !text.includes(mention) ? mention + " " + text : text;
     const body = { authorId: me(), content };
     if (S.replyTo) body.replyToMessageId = S.replyTo;
-    await call("POST", "/channels/" + S.current + "/messages", body);
+    if (S.files.length > 0) {
+      // as on Discord: the files go with the message and are stored by the server, which gives each one a URL
+      const form = new FormData();
+      form.append("payload_json", JSON.stringify(body));
+      S.files.forEach((file, index) => form.append("files[" + index + "]", file, file.name));
+      await callForm("/channels/" + S.current + "/messages", form);
+      S.files = [];
+      renderFiles();
+    } else {
+      await call("POST", "/channels/" + S.current + "/messages", body);
+    }
     setReply(null);
   }
 
@@ -672,9 +737,72 @@ internal static class SandboxPageScript
     if (interaction && interaction.id) S.interactions.set(String(interaction.id), { commandName: command.name, userId: String(me()) });
   }
 
+  // ── option suggestions (autocomplete, answered by the bot itself) ───────────────────────────────────────────────
+  // "/model sim" or "/model name: sim": the option being typed, when the command declares it with autocomplete.
+  function typedOption(text) {
+    const match = /^\/(\S+)\s+([\s\S]*)$/.exec(text);
+    const command = match && findCommand(match[1]);
+    if (!command || text.includes("\n")) return null;
+    const rest = match[2];
+    let name = null, value = rest;
+    const defs = command.options || [];
+    for (const def of defs) {
+      const at = rest.lastIndexOf(def.name + ":");
+      if (at >= 0 && (at === 0 || /\s/.test(rest[at - 1])) && (name === null || at > value.at)) {
+        name = def.name;
+        value = { at, text: rest.slice(at + def.name.length + 1).trimStart() };
+      }
+    }
+    if (name !== null) value = value.text; else name = (defs.find((o) => o.required) || defs[0] || {}).name;
+    const option = defs.find((o) => o.name === name);
+    return option && option.autocomplete ? { command, option, value } : null;
+  }
+
+  function requestSuggestions(typed) {
+    const key = typed.command.name + "|" + typed.option.name + "|" + typed.value;
+    if (key === S.suggest.key) return;
+    S.suggest.key = key;
+    clearTimeout(S.suggest.timer);
+    const seq = ++S.suggest.seq;
+    S.suggest.timer = setTimeout(async () => {
+      try {
+        const created = await call("POST", "/interactions", {
+          channelId: S.current, userId: me(), commandName: typed.command.name,
+          options: { [typed.option.name]: typed.value }, focused: typed.option.name,
+        });
+        for (let attempt = 0; attempt < 30 && seq === S.suggest.seq; attempt++) {
+          const interaction = await call("GET", "/interactions/" + created.id);
+          if (interaction.autocompleteChoices) {
+            if (seq === S.suggest.seq) showChoices(typed, interaction.autocompleteChoices);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } catch (e) {
+        status("Suggestions failed: " + e.message, true);
+      }
+    }, 200);
+  }
+
+  function showChoices(typed, choices) {
+    const now = typedOption($("composer").value);
+    if (!now || now.command !== typed.command || now.option !== typed.option || now.value !== typed.value) return; // typed on meanwhile
+    S.menu = choices.map((choice) => ({ choice, command: typed.command, option: typed.option }));
+    S.menuIndex = 0;
+    renderMenu();
+  }
+
   // ── slash-command menu ──────────────────────────────────────────────────────────────────────────────────────────
   function updateMenu() {
     const text = $("composer").value;
+    const option = typedOption(text);
+    if (option) {
+      if (S.menu.length > 0 && !S.menu[0].choice) hideMenu();
+      requestSuggestions(option);
+      return;
+    }
+    S.suggest.key = "";
+    S.suggest.seq++;
     const match = /^\/(\S*)(\s?)/.exec(text);
     if (!match || text.includes("\n")) { hideMenu(); return; }
     const typed = match[1].toLowerCase();
@@ -682,9 +810,23 @@ internal static class SandboxPageScript
     S.menu = S.commands.filter((c) => exact ? c.name.toLowerCase() === typed : c.name.toLowerCase().startsWith(typed));
     if (S.menu.length === 0) { hideMenu(); return; }
     S.menuIndex = Math.min(S.menuIndex, S.menu.length - 1);
+    renderMenu();
+  }
+
+  function renderMenu() {
+    if (S.menu.length === 0) { hideMenu(); return; }
     const menu = $("command-menu");
     menu.replaceChildren();
     S.menu.forEach((command, index) => {
+      if (command.choice) {
+        const choice = el("div", "command choice" + (index === S.menuIndex ? " selected" : ""));
+        choice.setAttribute("role", "option");
+        choice.dataset.value = String(command.choice.value);
+        choice.append(el("span", "name", command.choice.name));
+        choice.addEventListener("mousedown", (event) => { event.preventDefault(); complete(command); });
+        menu.append(choice);
+        return;
+      }
       const item = el("div", "command" + (index === S.menuIndex ? " selected" : ""));
       item.setAttribute("role", "option");
       item.dataset.name = command.name;
@@ -712,6 +854,14 @@ internal static class SandboxPageScript
 
   function complete(command) {
     const box = $("composer");
+    if (command.choice) {
+      box.value = "/" + command.command.name + " " + command.option.name + ": " + command.choice.value;
+      S.suggest.key = "";
+      S.suggest.seq++;
+      hideMenu();
+      box.focus();
+      return;
+    }
     box.value = "/" + command.name + " ";
     box.focus();
     updateMenu();
@@ -730,7 +880,7 @@ internal static class SandboxPageScript
     if (menuOpen && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
       event.preventDefault();
       S.menuIndex = (S.menuIndex + (event.key === "ArrowDown" ? 1 : S.menu.length - 1)) % S.menu.length;
-      updateMenu();
+      renderMenu();
       return;
     }
     if (menuOpen && event.key === "Tab") {
@@ -744,6 +894,10 @@ internal static class SandboxPageScript
     }
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
+      if (menuOpen && S.menu[S.menuIndex].choice) {
+        complete(S.menu[S.menuIndex]);
+        return;
+      }
       if (menuOpen && typingName) {
         const chosen = S.menu[S.menuIndex];
         const typed = box.value.slice(1).toLowerCase();
@@ -786,6 +940,8 @@ internal static class SandboxPageScript
     $("mention-toggle").addEventListener("change", (event) => { if (S.current) S.mention.set(S.current, event.target.checked); });
     $("reply-cancel").addEventListener("click", () => setReply(null));
     $("open-dm").addEventListener("click", openDirectMessage);
+    $("attach").addEventListener("click", () => $("file-input").click());
+    $("file-input").addEventListener("change", (event) => { addFiles([...event.target.files]); event.target.value = ""; });
     try {
       S.info = await call("GET", "/sandbox/info");
     } catch (e) {

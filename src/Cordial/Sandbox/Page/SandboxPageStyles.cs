@@ -85,6 +85,12 @@ header .purpose { color: var(--muted); font-size: .85em; }
 .reply-bar { margin: 0 16px; padding: 6px 10px; background: var(--bg-side); border-radius: 6px 6px 0 0; color: var(--muted); font-size: .85em; display: flex; justify-content: space-between; }
 .composer { margin: 0 16px 4px; display: flex; gap: 8px; align-items: center; background: #383a40; border-radius: 8px; padding: 6px 10px; }
 .composer textarea { flex: 1; resize: none; background: none; border: 0; color: var(--text); font: inherit; outline: none; max-height: 40vh; padding: 6px 0; }
+.attach-button { background: #4e5058; border: 0; border-radius: 50%; color: var(--text); cursor: pointer; font-size: 1em; height: 26px; width: 26px; line-height: 26px; padding: 0; flex: none; }
+.attach-button:hover { background: #6d6f78; }
+.attachment-bar { margin: 0 16px; padding: 6px 10px; background: var(--bg-side); border-radius: 6px 6px 0 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.file-chip { background: #383a40; border-radius: 4px; padding: 2px 4px 2px 8px; font-size: .82em; display: inline-flex; align-items: center; gap: 4px; }
+.file-chip .size { color: var(--muted); }
+.file-chip .link-button { padding: 0 4px; }
 .mention-toggle { color: var(--muted); font-size: .8em; white-space: nowrap; cursor: pointer; user-select: none; }
 .command-menu { margin: 0 16px; background: var(--bg-side); border: 1px solid #111; border-radius: 6px; max-height: 260px; overflow-y: auto; }
 .command-menu .command { padding: 6px 10px; cursor: pointer; }
