@@ -1,0 +1,37 @@
+namespace Cordial.Llm.Quotas;
+
+/// <summary>The limits of one scope (a user, a guild or a provider). 0 = unlimited.</summary>
+public sealed class QuotaLimits
+{
+    /// <summary>Requests allowed per minute.</summary>
+    /// <value>Default 0 (unlimited); 0 to 1000000.</value>
+    public long RequestsPerMinute { get; set; }
+
+    /// <summary>Requests allowed per day.</summary>
+    /// <value>Default 0 (unlimited); 0 to 100000000.</value>
+    public long RequestsPerDay { get; set; }
+
+    /// <summary>Tokens allowed per minute; a request is refused while the tokens used are at or over it.</summary>
+    /// <value>Default 0 (unlimited); 0 to 10000000000.</value>
+    public long TokensPerMinute { get; set; }
+
+    /// <summary>Tokens allowed per day; a request is refused while the tokens used are at or over it.</summary>
+    /// <value>Default 0 (unlimited); 0 to 10000000000.</value>
+    public long TokensPerDay { get; set; }
+
+    /// <summary>Whether any limit is set.</summary>
+    public bool Any => RequestsPerMinute > 0 || RequestsPerDay > 0 || TokensPerMinute > 0 || TokensPerDay > 0;
+
+    /// <summary>The value of one limit.</summary>
+    public long Get(QuotaLimit limit) => limit switch
+    {
+        QuotaLimit.RequestsPerMinute => RequestsPerMinute,
+        QuotaLimit.RequestsPerDay => RequestsPerDay,
+        QuotaLimit.TokensPerMinute => TokensPerMinute,
+        QuotaLimit.TokensPerDay => TokensPerDay,
+        _ => throw new ArgumentOutOfRangeException(nameof(limit)),
+    };
+
+    /// <summary>Copies these limits.</summary>
+    public QuotaLimits Clone() => (QuotaLimits)MemberwiseClone();
+}
