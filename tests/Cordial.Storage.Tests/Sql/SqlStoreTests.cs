@@ -4,7 +4,7 @@ using Cordial.Storage.Sql;
 namespace Cordial.Storage.Tests.Sql;
 
 /// <summary>The same behaviour, proven against each real database.</summary>
-public abstract class SqlStoreTests : IAsyncLifetime
+public abstract partial class SqlStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
