@@ -35,26 +35,13 @@ internal static class QuotaBucket
             return 0;
         }
 
-        var cost = (((Int128)amount * window) + limit - 1) / limit;
-        return cost > MaxDebtTicks ? MaxDebtTicks : (long)cost;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="amount"/> more fits now. When it does, <paramref name="next"/> is the new "full at" to
-    /// store if the request goes ahead; otherwise <paramref name="wait"/> is how long until it would fit.
-    /// </summary>
-    public static bool TryTake(long fullAt, long now, long window, long limit, long amount, out long next, out long wait)
-    {
-        next = Math.Max(fullAt, now) + Cost(amount, window, limit);
-        var over = next - now - window;
-        if (over > 0)
+        if (amount <= (long.MaxValue - limit) / window)
         {
-            wait = over;
-            return false;
+            return Math.Min(((amount * window) + limit - 1) / limit, MaxDebtTicks);
         }
 
-        wait = 0;
-        return true;
+        var cost = (((Int128)amount * window) + limit - 1) / limit;
+        return cost > MaxDebtTicks ? MaxDebtTicks : (long)cost;
     }
 
     /// <summary>

@@ -36,10 +36,10 @@ public sealed partial class QuotaLedger
     private readonly ConcurrentDictionary<ulong, QuotaEntry> _users = new();
     private readonly ConcurrentDictionary<ulong, QuotaEntry> _guilds = new();
     private readonly ConcurrentDictionary<string, QuotaEntry> _providers = new(StringComparer.OrdinalIgnoreCase);
-    private readonly QuotaLimits _userLimits;
-    private readonly QuotaLimits _guildLimits;
-    private readonly QuotaLimits _providerDefault;
-    private readonly FrozenDictionary<string, QuotaLimits> _providerLimits;
+    private readonly QuotaPlan _userLimits;
+    private readonly QuotaPlan _guildLimits;
+    private readonly QuotaPlan _providerDefault;
+    private readonly FrozenDictionary<string, QuotaPlan> _providerLimits;
     private readonly FrozenSet<ulong> _admins;
     private readonly int _maxTracked;
     private readonly TimeProvider _time;
@@ -57,10 +57,10 @@ public sealed partial class QuotaLedger
     {
         options = options?.Clone() ?? new QuotaOptions();
         QuotaOptionsValidator.ThrowIfInvalid(options);
-        _userLimits = options.User;
-        _guildLimits = options.Guild;
-        _providerDefault = options.Provider;
-        _providerLimits = options.Providers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _userLimits = new QuotaPlan(options.User);
+        _guildLimits = new QuotaPlan(options.Guild);
+        _providerDefault = new QuotaPlan(options.Provider);
+        _providerLimits = options.Providers.ToFrozenDictionary(p => p.Key, p => new QuotaPlan(p.Value), StringComparer.OrdinalIgnoreCase);
         _admins = options.AdminUserIds.ToFrozenSet();
         _maxTracked = options.MaxTrackedIdentities;
         _time = timeProvider ?? TimeProvider.System;
@@ -101,8 +101,9 @@ public sealed partial class QuotaLedger
     internal bool TryAcquire(ulong? userId, ulong? guildId, out QuotaRefusal refusal)
     {
         refusal = default;
-        var userLimited = userId.HasValue && _userLimits.Any && !_admins.Contains(userId.GetValueOrDefault());
-        var guildLimited = guildId.HasValue && _guildLimits.Any && !(userId.HasValue && _admins.Contains(userId.GetValueOrDefault()));
+        var admin = userId.HasValue && _admins.Count > 0 && _admins.Contains(userId.GetValueOrDefault());
+        var userLimited = userId.HasValue && _userLimits.Any && !admin;
+        var guildLimited = guildId.HasValue && _guildLimits.Any && !admin;
         if (!userLimited && !guildLimited)
         {
             return true;
@@ -488,12 +489,12 @@ public sealed partial class QuotaLedger
         }
     }
 
-    private QuotaLimits LimitsOf(string provider) =>
+    private QuotaPlan LimitsOf(string provider) =>
         _providerLimits.TryGetValue(provider, out var limits) ? limits : _providerDefault;
 
-    private static bool HasTokenLimit(QuotaLimits limits) => limits.TokensPerMinute > 0 || limits.TokensPerDay > 0;
+    private static bool HasTokenLimit(QuotaPlan limits) => limits.HasTokens;
 
-    private static void Check(QuotaEntry? entry, QuotaLimits limits, QuotaScope scope, long now, ref bool found, ref QuotaRefusal worst)
+    private static void Check(QuotaEntry? entry, QuotaPlan limits, QuotaScope scope, long now, ref bool found, ref QuotaRefusal worst)
     {
         if (entry is null)
         {
@@ -501,12 +502,12 @@ public sealed partial class QuotaLedger
         }
 
         long wait;
-        if (limits.RequestsPerMinute > 0 && !QuotaBucket.TryTake(entry.RequestsPerMinute, now, TimeSpan.TicksPerMinute, limits.RequestsPerMinute, 1, out _, out wait))
+        if (limits.RequestsPerMinute > 0 && (wait = Math.Max(entry.RequestsPerMinute, now) + limits.MinuteRequestCost - now - TimeSpan.TicksPerMinute) > 0)
         {
             Worse(scope, QuotaLimit.RequestsPerMinute, wait, ref found, ref worst);
         }
 
-        if (limits.RequestsPerDay > 0 && !QuotaBucket.TryTake(entry.RequestsPerDay, now, TimeSpan.TicksPerDay, limits.RequestsPerDay, 1, out _, out wait))
+        if (limits.RequestsPerDay > 0 && (wait = Math.Max(entry.RequestsPerDay, now) + limits.DayRequestCost - now - TimeSpan.TicksPerDay) > 0)
         {
             Worse(scope, QuotaLimit.RequestsPerDay, wait, ref found, ref worst);
         }
@@ -531,27 +532,28 @@ public sealed partial class QuotaLedger
         }
     }
 
-    private static void TakeRequest(QuotaEntry? entry, QuotaLimits limits, long now)
+    private static void TakeRequest(QuotaEntry? entry, QuotaPlan limits, long now)
     {
         if (entry is null)
         {
             return;
         }
 
+        // The check just proved these stay within a window of now: no cap needed.
         if (limits.RequestsPerMinute > 0)
         {
-            entry.RequestsPerMinute = QuotaBucket.Charge(entry.RequestsPerMinute, now, TimeSpan.TicksPerMinute, limits.RequestsPerMinute, 1);
+            entry.RequestsPerMinute = Math.Max(entry.RequestsPerMinute, now) + limits.MinuteRequestCost;
             entry.Dirty = true;
         }
 
         if (limits.RequestsPerDay > 0)
         {
-            entry.RequestsPerDay = QuotaBucket.Charge(entry.RequestsPerDay, now, TimeSpan.TicksPerDay, limits.RequestsPerDay, 1);
+            entry.RequestsPerDay = Math.Max(entry.RequestsPerDay, now) + limits.DayRequestCost;
             entry.Dirty = true;
         }
     }
 
-    private void Charge<TKey>(ConcurrentDictionary<TKey, QuotaEntry> map, TKey key, QuotaLimits limits, long now, long tokens)
+    private void Charge<TKey>(ConcurrentDictionary<TKey, QuotaEntry> map, TKey key, QuotaPlan limits, long now, long tokens)
         where TKey : notnull
     {
         while (GetEntry(map, key) is { } entry)
@@ -579,7 +581,7 @@ public sealed partial class QuotaLedger
         }
     }
 
-    private static long? Remaining(QuotaEntry? entry, QuotaLimits limits, QuotaLimit limit, long now)
+    private static long? Remaining(QuotaEntry? entry, QuotaPlan limits, QuotaLimit limit, long now)
     {
         var max = limits.Get(limit);
         if (max <= 0)
