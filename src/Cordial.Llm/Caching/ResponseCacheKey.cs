@@ -218,7 +218,10 @@ public readonly struct ResponseCacheKey : IEquatable<ResponseCacheKey>
 
         private void WriteProperties(char tag, AdditionalPropertiesDictionary? properties)
         {
-            WriteInt(tag, properties?.Count ?? -1);
+            // Who asks is not part of the question: the user id (for quotas) is left out, so identical requests of
+            // different users share answers and in-flight calls.
+            var hasUser = properties?.ContainsKey(Quotas.QuotaChatClient.UserIdProperty) == true;
+            WriteInt(tag, properties is null ? -1 : properties.Count - (hasUser ? 1 : 0));
             if (properties is null || properties.Count == 0)
             {
                 return;
@@ -229,6 +232,11 @@ public readonly struct ResponseCacheKey : IEquatable<ResponseCacheKey>
             Array.Sort(keys, StringComparer.Ordinal);
             foreach (var key in keys)
             {
+                if (hasUser && key == Quotas.QuotaChatClient.UserIdProperty)
+                {
+                    continue;
+                }
+
                 WriteString('K', key);
                 var value = properties[key];
                 switch (value)

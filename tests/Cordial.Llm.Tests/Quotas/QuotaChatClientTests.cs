@@ -137,9 +137,13 @@ public sealed class QuotaChatClientTests
         var (second, _) = await ChatRun.AskAsync(client, streaming, Ask("same question"), From(1));
         var (third, _) = await ChatRun.AskAsync(client, streaming, Ask("same question"), From(1));
 
+        var (otherUser, _) = await ChatRun.AskAsync(client, streaming, Ask("same question"), From(2)); // who asks is not part of the key
+
         Assert.Equal("from a", third.Text);
         Assert.Equal(first.Text, second.Text);
+        Assert.Equal(first.Text, otherUser.Text);
         Assert.Equal(1, models.A.Calls);
+        Assert.Equal(1, ledger.GetAllowance(2).RequestsLeftThisMinute);
         var error = await Assert.ThrowsAsync<LlmProviderException>(() => ChatRun.AskAsync(client, streaming, Ask("another question"), From(1)));
         Assert.Equal(LlmFailureKind.QuotaExceeded, error.Kind);
         Assert.Equal(1, models.A.Calls);
