@@ -34,9 +34,14 @@ public sealed class ProviderQuotaChatClient : DelegatingChatClient
     /// <value>Default: no provider (nothing is limited).</value>
     public Func<string?, string?> ResolveProvider { get; set; } = static _ => null;
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        return Ledger.LimitsProviders ? GetLimitedResponseAsync(messages, options, cancellationToken) : base.GetResponseAsync(messages, options, cancellationToken);
+    }
+
+    private async Task<ChatResponse> GetLimitedResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
         var provider = Acquire(options);
         var response = await base.GetResponseAsync(messages, options, cancellationToken);
         if (provider is not null)

@@ -36,14 +36,14 @@ public sealed class QuotaChatClient : DelegatingChatClient
     /// <summary>The shared state.</summary>
     public QuotaLedger Ledger { get; }
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        if (!Ledger.LimitsRequesters)
-        {
-            return await base.GetResponseAsync(messages, options, cancellationToken);
-        }
+        return Ledger.LimitsRequesters ? GetLimitedResponseAsync(messages, options, cancellationToken) : base.GetResponseAsync(messages, options, cancellationToken);
+    }
 
+    private async Task<ChatResponse> GetLimitedResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
         var (user, guild) = Identify(options);
         if (!Ledger.TryAcquire(user, guild, out var refusal))
         {

@@ -1,4 +1,5 @@
 using Cordial.Llm.Caching;
+using Cordial.Llm.Coalescing;
 using Cordial.Llm.Fallback;
 using Cordial.Llm.Pipeline;
 using Cordial.Llm.Quotas;
@@ -106,6 +107,31 @@ public sealed class QuotaChatClientTests
         }
 
         Assert.Equal(20, ledger.GetAllowance(1).TokensLeftToday);
+    }
+
+    [Fact]
+    public async Task Identical_requests_of_different_users_never_share_an_in_flight_call_so_a_refusal_stays_with_its_user()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inner = new FakeChatClient { Respond = (_, _, _, token) => CacheTestStreams.Gated(gate.Task, "a", ["b"], cancellationToken: token) };
+        var ledger = Ledger(o => o.User.RequestsPerMinute = 1);
+        using var client = new ChatPipelineBuilder(inner).UseCoalescing().UseQuota(ledger).Build();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(ledger.TryAcquire(1, null, out _)); // user 1 has used this minute's request
+
+        await using var second = client.GetStreamingResponseAsync(Ask("same"), From(2), ct).GetAsyncEnumerator(ct);
+        Assert.True(await second.MoveNextAsync()); // user 2's call is in flight
+        var refused = await Assert.ThrowsAsync<LlmProviderException>(() => ChatRun.AskAsync(client, true, Ask("same"), From(1)).WaitAsync(TimeSpan.FromSeconds(30), ct));
+        var joined = Task.Run(() => ChatRun.AskAsync(client, true, Ask("same"), From(2)), ct); // the same user joins
+        await Eventually.UntilAsync(() => client.GetService<CoalescingChatClient>()!.WaiterCount == 2, "user 2's second request joined");
+        gate.SetResult();
+        while (await second.MoveNextAsync())
+        {
+        }
+
+        Assert.Equal(QuotaScope.User, refused.QuotaScope);
+        Assert.Equal("ab", (await joined).Response.Text);
+        Assert.Equal(1, inner.Calls);
     }
 
     private sealed class Models
