@@ -210,6 +210,10 @@ public sealed class QuotaChatClientTests
         {
             ["Llm:Quotas:User:RequestsPerMinute"] = "4",
             ["Llm:Quotas:Guild:RequestsPerDay"] = "1000",
+            ["Llm:Providers:openai:Kind"] = "openai",
+            ["Llm:Providers:openai:BaseUrl"] = "http://127.0.0.1:9/v1",
+            ["Llm:Models:m:Provider"] = "openai",
+            ["Llm:Models:m:ModelId"] = "x",
             ["Llm:Quotas:Providers:openai:TokensPerMinute"] = "90000",
             ["Llm:Quotas:AdminUserIds:0"] = "1234567890123456789",
         }).Build();
@@ -224,9 +228,20 @@ public sealed class QuotaChatClientTests
         Assert.Equal(4, ledger.GetAllowance(1).RequestsLeftThisMinute);
         Assert.Same(ledger, services.GetRequiredService<QuotaLedger>());
 
-        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Llm:Quotas:Guild:RequestsPerMinute"] = "-3" }).Build();
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Llm:Providers:openai:Kind"] = "openai",
+            ["Llm:Providers:openai:BaseUrl"] = "http://127.0.0.1:9/v1",
+            ["Llm:Models:m:Provider"] = "openai",
+            ["Llm:Models:m:ModelId"] = "x",
+            ["Llm:Quotas:Guild:RequestsPerMinute"] = "-3",
+            ["Llm:Quotas:Providers:OpenAI:RequestsPerMinute"] = "10",
+            ["Llm:Quotas:Providers:opnai:RequestsPerMinute"] = "10",
+        }).Build();
         using var badServices = new ServiceCollection().AddCordialLlm(bad).BuildServiceProvider();
         var error = Assert.Throws<OptionsValidationException>(() => badServices.GetRequiredService<IOptions<QuotaOptions>>().Value);
         Assert.Contains("Llm:Quotas:Guild:RequestsPerMinute", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Llm:Quotas:Providers:opnai names no provider", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Providers:OpenAI", error.Message, StringComparison.Ordinal);
     }
 }
