@@ -19,19 +19,6 @@ public sealed class QuotaLimits
     /// <value>Default 0 (unlimited); 0 to 10000000000.</value>
     public long TokensPerDay { get; set; }
 
-    /// <summary>Whether any limit is set.</summary>
-    public bool Any => RequestsPerMinute > 0 || RequestsPerDay > 0 || TokensPerMinute > 0 || TokensPerDay > 0;
-
-    /// <summary>The value of one limit.</summary>
-    public long Get(QuotaLimit limit) => limit switch
-    {
-        QuotaLimit.RequestsPerMinute => RequestsPerMinute,
-        QuotaLimit.RequestsPerDay => RequestsPerDay,
-        QuotaLimit.TokensPerMinute => TokensPerMinute,
-        QuotaLimit.TokensPerDay => TokensPerDay,
-        _ => throw new ArgumentOutOfRangeException(nameof(limit)),
-    };
-
     /// <summary>Copies these limits.</summary>
     public QuotaLimits Clone() => (QuotaLimits)MemberwiseClone();
 }
