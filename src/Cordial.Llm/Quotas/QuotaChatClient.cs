@@ -17,7 +17,8 @@ namespace Cordial.Llm.Quotas;
 /// Sits below the cache and coalescing stages, so a cache hit or a request that joins an identical one in flight costs
 /// no quota; above the tool loop, so one question is one request however many tool rounds it takes (its tokens are
 /// those of every round). Requests without a user or guild id (background work) are not limited here. Provider limits
-/// are enforced further in, per model attempt, by <see cref="ProviderQuotaChatClient"/>.
+/// are enforced further in, per model attempt, by <see cref="ProviderQuotaChatClient"/>; when every model of the
+/// chain was refused that way (nothing was asked of any model), the user's and guild's request is given back.
 /// </para>
 /// <para>Thread-safe. Caller options are never modified; messages are enumerated once.</para>
 /// </remarks>
@@ -50,7 +51,17 @@ public sealed class QuotaChatClient : DelegatingChatClient
             throw refusal.ToException(model: options?.ModelId);
         }
 
-        var response = await base.GetResponseAsync(messages, options, cancellationToken);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken);
+        }
+        catch (LlmProviderException ex) when (ex.QuotaScope == QuotaScope.Provider)
+        {
+            Ledger.Refund(user, guild); // no model was asked: the question costs the user nothing
+            throw;
+        }
+
         Ledger.ChargeTokens(user, guild, Tokens(response.Usage));
         return response;
     }
@@ -70,10 +81,27 @@ public sealed class QuotaChatClient : DelegatingChatClient
         }
 
         long tokens = 0;
+        var started = false;
+        var enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).WithCancellation(cancellationToken))
+            while (true)
             {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (LlmProviderException ex) when (!started && ex.QuotaScope == QuotaScope.Provider)
+                {
+                    Ledger.Refund(user, guild); // no model was asked: the question costs the user nothing
+                    throw;
+                }
+
+                started = true;
+                var update = enumerator.Current;
                 tokens += Tokens(update);
                 yield return update;
             }
@@ -82,6 +110,7 @@ public sealed class QuotaChatClient : DelegatingChatClient
         {
             // Also when the caller stopped reading or the stream failed: what was used was used.
             Ledger.ChargeTokens(user, guild, tokens);
+            await enumerator.DisposeAsync();
         }
     }
 

@@ -207,6 +207,47 @@ public sealed partial class QuotaLedger
         }
     }
 
+    /// <summary>
+    /// Gives back the request <see cref="TryAcquire"/> counted, for a request that never reached a model (every
+    /// provider of its chain refused it for quota).
+    /// </summary>
+    internal void Refund(ulong? userId, ulong? guildId)
+    {
+        if (userId.HasValue && _admins.Count > 0 && _admins.Contains(userId.GetValueOrDefault()))
+        {
+            return;
+        }
+
+        if (userId.HasValue && _userLimits.Any && _users.TryGetValue(userId.GetValueOrDefault(), out var user))
+        {
+            GiveBack(user, _userLimits);
+        }
+
+        if (guildId.HasValue && _guildLimits.Any && _guilds.TryGetValue(guildId.GetValueOrDefault(), out var guild))
+        {
+            GiveBack(guild, _guildLimits);
+        }
+
+        static void GiveBack(QuotaEntry entry, QuotaPlan limits)
+        {
+            lock (entry.Gate)
+            {
+                // "Full at" may drop below now: that is a full bucket, exactly like a fresh entry.
+                if (limits.RequestsPerMinute > 0)
+                {
+                    entry.RequestsPerMinute -= limits.MinuteRequestCost;
+                }
+
+                if (limits.RequestsPerDay > 0)
+                {
+                    entry.RequestsPerDay -= limits.DayRequestCost;
+                }
+
+                entry.Dirty = true;
+            }
+        }
+    }
+
     /// <summary>Charges tokens a request used (as reported by the provider) to its user and guild.</summary>
     internal void ChargeTokens(ulong? userId, ulong? guildId, long tokens)
     {

@@ -203,6 +203,30 @@ public sealed class QuotaChatClientTests
         Assert.Equal((1, 1), (models.A.Calls, models.B.Calls));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_question_no_provider_had_room_for_is_given_back_to_the_user_and_guild(bool streaming)
+    {
+        var models = new Models();
+        var ledger = Ledger(o =>
+        {
+            o.User.RequestsPerMinute = 3;
+            o.Guild.RequestsPerDay = 10;
+            o.Provider.RequestsPerMinute = 1;
+        });
+        using var services = Services(ledger);
+        using var client = LlmPipelineFactory.Create(models.Routing, services, NoRetry);
+
+        await ChatRun.AskAsync(client, streaming, Ask("one"), From(1, 5));
+        await ChatRun.AskAsync(client, streaming, Ask("two"), From(1, 5)); // the fallback's provider
+        var refused = await Assert.ThrowsAsync<LlmProviderException>(() => ChatRun.AskAsync(client, streaming, Ask("three"), From(1, 5)));
+
+        Assert.Equal(QuotaScope.Provider, refused.QuotaScope);
+        Assert.Equal(1, ledger.GetAllowance(1).RequestsLeftThisMinute);
+        Assert.Equal(8, ledger.GetAllowance(1, 5).RequestsLeftToday);
+    }
+
     [Fact]
     public void Settings_bind_from_configuration_and_the_ledger_is_shared()
     {
