@@ -29,4 +29,7 @@ public enum LlmFailureKind
 
     /// <summary>The provider's circuit breaker is open; the call was not attempted.</summary>
     CircuitOpen,
+
+    /// <summary>A quota (user, guild or provider: <see cref="LlmProviderException.QuotaScope"/>) is used up; not retried, <see cref="LlmProviderException.RetryAfter"/> says when it is not.</summary>
+    QuotaExceeded,
 }

@@ -26,6 +26,12 @@ public sealed class LlmProviderException : Exception
     /// <summary>The configured model name that failed.</summary>
     public string? Model { get; init; }
 
+    /// <summary>For <see cref="LlmFailureKind.QuotaExceeded"/>: whose quota refused the request.</summary>
+    public Quotas.QuotaScope? QuotaScope { get; init; }
+
+    /// <summary>For <see cref="LlmFailureKind.QuotaExceeded"/>: which of its limits.</summary>
+    public Quotas.QuotaLimit? QuotaLimit { get; init; }
+
     /// <summary>Whether a retry may succeed: rate limits, 5xx, connection failures and timeouts.</summary>
     public bool IsTransient => Kind is LlmFailureKind.RateLimited or LlmFailureKind.ProviderUnavailable or LlmFailureKind.Timeout;
 }

@@ -5,6 +5,8 @@ using Cordial.Bot.Commands;
 using Cordial.Bot.Messages;
 using Cordial.Discord.Models;
 using Cordial.Hosting;
+using Cordial.Llm;
+using Cordial.Llm.Quotas;
 
 namespace Cordial.Integration.Tests;
 
@@ -189,5 +191,25 @@ public sealed class AdapterTests
         Assert.Contains("/reset", describer.Describe(new InvalidOperationException("wrapper", tooLong)), StringComparison.Ordinal);
         Assert.Contains("/reset", describer.Describe(new AggregateException(new IOException("x"), tooLong)), StringComparison.Ordinal);
         Assert.Contains("took too long", describer.Describe(new TimeoutException()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quota_refusal_says_whose_limit_and_when_to_ask_again()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var describer = new LlmFailureDescriber(time);
+        LlmProviderException Refusal(QuotaScope scope, QuotaLimit limit, TimeSpan wait) =>
+            new(LlmFailureKind.QuotaExceeded, "quota") { QuotaScope = scope, QuotaLimit = limit, RetryAfter = wait };
+
+        Assert.Equal(
+            "You have reached your per-minute request limit. You can ask again <t:1800000021:R>.",
+            describer.Describe(Refusal(QuotaScope.User, QuotaLimit.RequestsPerMinute, TimeSpan.FromSeconds(20.2))));
+        Assert.Equal(
+            "This server has reached its daily request limit. You can ask again <t:1800003600:R>.",
+            describer.Describe(Refusal(QuotaScope.Guild, QuotaLimit.RequestsPerDay, TimeSpan.FromHours(1))));
+        Assert.StartsWith(
+            "The bot has reached its per-minute token limit with the model provider.",
+            describer.Describe(new InvalidOperationException("wrapped", Refusal(QuotaScope.Provider, QuotaLimit.TokensPerMinute, TimeSpan.FromSeconds(5)))),
+            StringComparison.Ordinal);
     }
 }

@@ -45,13 +45,14 @@ public sealed class ConfigurationTests
             ["Delivery:MaxReplyLength"] = "5",
             ["Storage:Provider"] = "mysql",
             ["Llm:Resilience:MaxRetries"] = "-1",
+            ["Llm:Quotas:User:RequestsPerDay"] = "-2",
         }), requireToken: true);
 
         string[] expected =
         [
             "Discord:Token", "Discord:RestBaseUrl", "Discord:EventHandlers", "Discord:FirstShardId/LastShardId", "Http:Address",
             "Bot:Conversations:MaxMessages", "Bot:Responding", "Bot:Prompt:SystemPrompt", "MaxReplyLength", "Storage:Provider",
-            "Llm:Providers", "Llm:Resilience:MaxRetries",
+            "Llm:Providers", "Llm:Resilience:MaxRetries", "Llm:Quotas:User:RequestsPerDay",
         ];
         foreach (var name in expected)
         {

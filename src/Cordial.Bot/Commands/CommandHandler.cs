@@ -20,7 +20,8 @@ public sealed partial class CommandHandler(
     IModelDirectory models,
     IUsageStore usage,
     TimeProvider timeProvider,
-    ILogger<CommandHandler> logger)
+    ILogger<CommandHandler> logger,
+    IQuotaView? quotas = null)
 {
     public async Task HandleAsync(IncomingCommand command, ICommandResponse response, CancellationToken cancellationToken)
     {
@@ -168,7 +169,40 @@ public sealed partial class CommandHandler(
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"**Your usage**\nAnswers today: {summary.RequestsToday:N0} · in total: {summary.RequestsTotal:N0}\nTokens in total: {summary.InputTokensTotal:N0} in, {summary.OutputTokensTotal:N0} out");
+        if (quotas is not null)
+        {
+            text += DescribeQuota(quotas.GetLeft(command.User.Id, command.Channel.GuildId));
+        }
+
         await response.ReplyAsync(text, ephemeral: true, cancellationToken);
+    }
+
+    /// <summary>The /stats line about quotas: empty when no limit applies.</summary>
+    internal static string DescribeQuota(QuotaLeft left)
+    {
+        if (left.Exempt)
+        {
+            return "\nQuotas: none apply to you (admin)";
+        }
+
+        var parts = new List<string>(3);
+        if (left.RequestsThisMinute is { } minute)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{minute:N0} this minute"));
+        }
+
+        if (left.RequestsToday is { } today)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{today:N0} today"));
+        }
+
+        var text = parts.Count == 0 ? "" : "\nRequests left: " + string.Join(" · ", parts);
+        if (left.TokensToday is { } tokens)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"\nTokens left today: {tokens:N0}");
+        }
+
+        return text;
     }
 
     private List<string> Suggest(IncomingCommand command)

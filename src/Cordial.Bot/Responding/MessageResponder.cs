@@ -45,6 +45,12 @@ public sealed partial class MessageResponder(
     public const string GuildIdProperty = "cordial.guild_id";
 
     /// <summary>
+    /// The ChatOptions.AdditionalProperties key carrying the user id (a ulong) of a request, for per-user quotas; the
+    /// same string as Cordial.Llm's QuotaChatClient.UserIdProperty.
+    /// </summary>
+    public const string UserIdProperty = "cordial.user_id";
+
+    /// <summary>
     /// The update AdditionalProperties key the LLM pipeline's fallback stage sets (to the model that failed) when another
     /// model answered; the same string as Cordial.Llm's FallbackChatClient.FallbackFromProperty.
     /// </summary>
@@ -158,11 +164,11 @@ public sealed partial class MessageResponder(
 
         var surface = request.Surface ?? surfaces.For(channel);
         var streamer = streamers.Create(surface, replyTo);
-        var chatOptions = new ChatOptions { ModelId = model.Name };
+        var chatOptions = new ChatOptions { ModelId = model.Name, AdditionalProperties = new() { [UserIdProperty] = message.Author.Id } };
         if (channel.GuildId is { } guildId)
         {
             // Lets pipeline stages (cache bypass, quotas) apply per-guild rules.
-            chatOptions.AdditionalProperties = new AdditionalPropertiesDictionary { [GuildIdProperty] = guildId };
+            chatOptions.AdditionalProperties[GuildIdProperty] = guildId;
         }
 
         if (stats is not null && message.ReceivedTimestamp != 0 && !attempt.Deferred)

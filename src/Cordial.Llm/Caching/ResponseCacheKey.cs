@@ -216,12 +216,23 @@ public readonly struct ResponseCacheKey : IEquatable<ResponseCacheKey>
             }
         }
 
+        private static bool IsPerRequest(string key) =>
+            key == Pipeline.ProviderCallProperties.RequestStarted || key == Quotas.QuotaChatClient.UserIdProperty;
+
         private void WriteProperties(char tag, AdditionalPropertiesDictionary? properties)
         {
-            // The provider-call callback is per request (a measurement hook), not part of what is asked.
-            // No properties, an empty dictionary and only that callback all mean the same request.
-            var ignored = properties?.ContainsKey(Pipeline.ProviderCallProperties.RequestStarted) == true ? 1 : 0;
-            var count = (properties?.Count ?? 0) - ignored;
+            // Per-request hooks and identities are not part of what is asked: the provider-call callback (a measurement
+            // hook) and the user id (for quotas: identical requests of different users share answers and in-flight calls)
+            // are left out. No properties, an empty dictionary and only those keys all mean the same request.
+            var count = 0;
+            if (properties is not null)
+            {
+                foreach (var key in properties.Keys)
+                {
+                    count += IsPerRequest(key) ? 0 : 1;
+                }
+            }
+
             WriteInt(tag, count == 0 ? -1 : count);
             if (properties is null || count == 0)
             {
@@ -233,7 +244,7 @@ public readonly struct ResponseCacheKey : IEquatable<ResponseCacheKey>
             Array.Sort(keys, StringComparer.Ordinal);
             foreach (var key in keys)
             {
-                if (ignored == 1 && key == Pipeline.ProviderCallProperties.RequestStarted)
+                if (IsPerRequest(key))
                 {
                     continue;
                 }

@@ -2,6 +2,7 @@ using Cordial.Llm.Caching;
 using Cordial.Llm.Coalescing;
 using Cordial.Llm.Fallback;
 using Cordial.Llm.Providers;
+using Cordial.Llm.Quotas;
 using Cordial.Llm.Resilience;
 using Cordial.Llm.Telemetry;
 using Cordial.Llm.Tools;
@@ -17,7 +18,7 @@ namespace Cordial.Llm.Pipeline;
 /// </summary>
 /// <remarks>
 /// Order, outermost first (see docs/LLM-PIPELINE.md for why):
-/// telemetry → cache → coalescing → [quota, issue 5] → tools → fallback → resilience → model router → provider.
+/// telemetry → cache → coalescing → quota (users, guilds) → tools → fallback → provider quota → resilience → model router → provider.
 /// </remarks>
 public static class LlmPipelineFactory
 {
@@ -49,6 +50,9 @@ public static class LlmPipelineFactory
             services = new WithMetrics(services, ownMetrics);
         }
 
+        // One ledger for both quota stages (and /stats): the registered one, or one from the registered options.
+        var quotas = QuotaChatClientBuilderExtensions.ResolveLedger(services);
+
         return new ChatPipelineBuilder(new ModelRouterChatClient(routing))
             .UseTelemetry(configure: t =>
             {
@@ -57,17 +61,20 @@ public static class LlmPipelineFactory
                 t.OwnsMetrics = ownMetrics is not null;
             })
 
-            // Issue 5 goes here, in this order: cache (a hit skips everything below and is still measured above),
-            // coalescing (identical in-flight requests share one provider call), quota (per user / per provider,
-            // charged only for calls that reach the tool loop and providers).
+            // Cache (a hit skips everything below and is still measured above), coalescing (identical in-flight
+            // requests share one provider call), quota (per user / guild, charged only for calls that reach the tool
+            // loop and providers: cache hits and coalesced joiners cost nothing).
             .UseResponseCache()
             .UseCoalescing()
+            .UseQuota(quotas)
             .UseTools(options: tools)
             .UseFallback(f =>
             {
                 f.ResolveModel = routing.ResolveModel;
                 f.ResolveFallbacks = routing.FallbacksOf;
             })
+            // Provider quotas per model attempt: a provider out of quota lets the fallback model answer; not retried.
+            .UseProviderQuota(quotas, q => q.ResolveProvider = model => routing.ProviderOf(routing.ResolveModel(model)))
             .UseResilience(resilience, r => r.ResolveProvider = model => routing.ProviderOf(routing.ResolveModel(model)))
             .Build(services);
     }

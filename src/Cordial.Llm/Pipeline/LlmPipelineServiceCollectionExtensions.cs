@@ -2,6 +2,7 @@ using Cordial.Llm.Caching;
 using Cordial.Llm.Coalescing;
 using Cordial.Llm.Configuration;
 using Cordial.Llm.Providers;
+using Cordial.Llm.Quotas;
 using Cordial.Llm.Resilience;
 using Cordial.Llm.Telemetry;
 using Cordial.Llm.Tools;
@@ -37,10 +38,21 @@ public static class LlmPipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>());
         services.AddOptions<CoalescingOptions>().Bind(configuration.GetSection(CoalescingOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CoalescingOptions>, CoalescingOptionsValidator>());
+        services.AddOptions<QuotaOptions>().Bind(configuration.GetSection(QuotaOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QuotaOptions>, QuotaOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QuotaOptions>, QuotaProviderNamesValidator>());
         services.AddMetrics();
         services.TryAddSingleton(sp => new LlmMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<ToolRegistry>();
+        services.TryAddSingleton(sp => QuotaChatClientBuilderExtensions.ResolveLedger(new WithoutLedger(sp)));
+        services.AddHostedService<QuotaPersistenceService>();
         services.TryAddSingleton(sp => LlmPipelineFactory.Create(sp.GetRequiredService<ModelCatalog>(), sp));
         return services;
+    }
+
+    /// <summary>The services minus <see cref="QuotaLedger"/> (so its factory builds one instead of asking for itself).</summary>
+    private sealed class WithoutLedger(IServiceProvider inner) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(QuotaLedger) ? null : inner.GetService(serviceType);
     }
 }

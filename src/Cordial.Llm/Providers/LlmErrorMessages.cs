@@ -26,6 +26,8 @@ public static class LlmErrorMessages
         LlmFailureKind.Unauthorized => "The bot's API key was refused by the model provider.",
         LlmFailureKind.BadRequest => "The model provider rejected the request.",
         LlmFailureKind.CircuitOpen => "The model provider is failing; the bot is giving it a short break.",
+        LlmFailureKind.QuotaExceeded when retryAfter is { } wait && wait > TimeSpan.Zero => $"A usage quota is used up; try again in {Describe(wait)}.",
+        LlmFailureKind.QuotaExceeded => "A usage quota is used up; try again later.",
         _ => "Something went wrong while asking the model.",
     };
 

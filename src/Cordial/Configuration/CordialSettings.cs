@@ -6,6 +6,7 @@ using Cordial.Bot.Prompting;
 using Cordial.Bot.Responding;
 using Cordial.Bot.Triggers;
 using Cordial.Llm.Configuration;
+using Cordial.Llm.Quotas;
 using Cordial.Llm.Resilience;
 using Cordial.Llm.Tools;
 using Cordial.Storage;
@@ -71,6 +72,7 @@ internal sealed class CordialSettings
 
         problems.AddRange(Failures(new LlmResilienceOptionsValidator().Validate(null, settings.LlmResilience), LlmResilienceOptions.SectionName));
         problems.AddRange(Failures(new ToolOptionsValidator().Validate(null, settings.LlmTools), ToolOptions.SectionName));
+        problems.AddRange(Failures(new QuotaOptionsValidator().Validate(null, Bind<QuotaOptions>(configuration, QuotaOptions.SectionName, problems)), QuotaOptions.SectionName));
         problems.AddRange(settings.Conversations.Validate());
         problems.AddRange(settings.Prompt.Validate());
         problems.AddRange(settings.Triggers.Validate());

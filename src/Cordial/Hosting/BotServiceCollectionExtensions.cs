@@ -12,6 +12,7 @@ using Cordial.Configuration;
 using Cordial.Discord.Gateway;
 using Cordial.Discord.Rest;
 using Cordial.Llm.Pipeline;
+using Cordial.Llm.Quotas;
 using Cordial.Storage;
 using Cordial.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -91,6 +92,8 @@ internal static class BotServiceCollectionExtensions
         // LLM.
         services.AddCordialLlm(configuration);
         services.AddSingleton<IModelDirectory, CatalogModelDirectory>();
+        services.AddSingleton<IQuotaStateStore>(sp => new SqlQuotaStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
+        services.AddSingleton<IQuotaView, LedgerQuotaView>();
 
         // The bot's brain.
         services.AddSingleton<IGenerationFailureDescriber, LlmFailureDescriber>();

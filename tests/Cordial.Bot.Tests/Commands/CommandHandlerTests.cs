@@ -141,6 +141,33 @@ public sealed class CommandHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stats_shows_the_quota_left_for_the_user_in_this_guild()
+    {
+        var view = new FakeQuotaView(new Cordial.Bot.Usage.QuotaLeft(2, 1234, 50_000, false));
+        var commands = new CommandHandler(_bot.Responder, _bot.Store, _bot.Settings, _bot.Models, _bot.Usage, TimeProvider.System, NullLogger<CommandHandler>.Instance, view);
+        var response = new RecordingCommandResponse();
+
+        await commands.HandleAsync(new IncomingCommand { Id = 1, Name = "stats", User = new MessageAuthor(5, "user5", false), Channel = General }, response, Ct);
+
+        Assert.Contains("\nRequests left: 2 this minute · 1,234 today\nTokens left today: 50,000", response.Replies[0].Content, StringComparison.Ordinal);
+        Assert.Equal((5UL, General.GuildId), view.Asked);
+        Assert.Equal("\nQuotas: none apply to you (admin)", CommandHandler.DescribeQuota(new Cordial.Bot.Usage.QuotaLeft(null, null, null, true)));
+        Assert.Equal("", CommandHandler.DescribeQuota(Cordial.Bot.Usage.QuotaLeft.Unlimited));
+        Assert.Equal("\nRequests left: 0 today", CommandHandler.DescribeQuota(new Cordial.Bot.Usage.QuotaLeft(null, 0, null, false)));
+    }
+
+    private sealed class FakeQuotaView(Cordial.Bot.Usage.QuotaLeft left) : Cordial.Bot.Usage.IQuotaView
+    {
+        public (ulong User, ulong? Guild) Asked { get; private set; }
+
+        public Cordial.Bot.Usage.QuotaLeft GetLeft(ulong userId, ulong? guildId)
+        {
+            Asked = (userId, guildId);
+            return left;
+        }
+    }
+
+    [Fact]
     public async Task A_blocked_user_is_told_privately_and_nothing_runs()
     {
         var response = await RunAsync("chat", 66, options: ("prompt", "hi"));

@@ -204,6 +204,8 @@ public sealed class MessageResponderTests
         Assert.Equal("sim-vision", bot.Chat.Calls[0].Options!.ModelId);
         Assert.Equal(General.GuildId, bot.Chat.Calls[0].Options!.AdditionalProperties![MessageResponder.GuildIdProperty]);
         Assert.Equal(Cordial.Llm.Caching.ResponseCachingChatClient.GuildIdProperty, MessageResponder.GuildIdProperty);
+        Assert.Equal(1UL, bot.Chat.Calls[0].Options!.AdditionalProperties![MessageResponder.UserIdProperty]);
+        Assert.Equal(Cordial.Llm.Quotas.QuotaChatClient.UserIdProperty, MessageResponder.UserIdProperty);
         Assert.EndsWith("Talk like a pirate.", bot.Chat.Calls[0].Messages[0].Text, StringComparison.Ordinal);
     }
 

@@ -110,6 +110,22 @@ public sealed class ResponseCacheKeyTests
     }
 
     [Fact]
+    public void The_user_id_for_quotas_is_not_part_of_the_key()
+    {
+        var messages = Conversation();
+        var anna = Options();
+        anna.AdditionalProperties![Cordial.Llm.Quotas.QuotaChatClient.UserIdProperty] = 1UL;
+        var ben = Options();
+        ben.AdditionalProperties![Cordial.Llm.Quotas.QuotaChatClient.UserIdProperty] = 2UL;
+
+        Assert.Equal(Key(messages, anna), Key(messages, ben));
+        Assert.Equal(Key(messages, Options()), Key(messages, ben));
+        Assert.Equal(
+            Key(messages, new ChatOptions { AdditionalProperties = [] }),
+            Key(messages, new ChatOptions { AdditionalProperties = new() { [Cordial.Llm.Quotas.QuotaChatClient.UserIdProperty] = 3UL } }));
+    }
+
+    [Fact]
     public void Tool_calls_and_results_are_part_of_the_key()
     {
         static List<ChatMessage> WithResult(string result) =>
