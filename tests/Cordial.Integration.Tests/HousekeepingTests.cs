@@ -89,6 +89,7 @@ public sealed class HousekeepingTests
 
         var tasks = services.Where(d => d.ServiceType == typeof(IHousekeepingTask)).Select(d => d.ImplementationType).ToList();
         Assert.Contains(typeof(StorageRetentionTask), tasks);
+        Assert.Contains(typeof(QuotaPruningTask), tasks);
         Assert.Contains(typeof(RestRateLimitPruningTask), tasks);
         Assert.Single(services, d => d.ServiceType == typeof(HousekeepingService));
     }

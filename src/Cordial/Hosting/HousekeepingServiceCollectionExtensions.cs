@@ -12,6 +12,7 @@ internal static class HousekeepingServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<IHousekeepingTask, StorageRetentionTask>();
         services.AddSingleton<IHousekeepingTask, RestRateLimitPruningTask>();
+        services.AddSingleton<IHousekeepingTask, QuotaPruningTask>();
         services.AddSingleton<HousekeepingService>();
         services.AddHostedService(sp => sp.GetRequiredService<HousekeepingService>());
         return services;

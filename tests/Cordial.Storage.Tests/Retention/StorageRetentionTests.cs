@@ -14,6 +14,7 @@ public abstract class StorageRetentionTests : IAsyncLifetime
 
     private SqlMessageNodeStore _nodes = null!;
     private SqlUsageStore _usage = null!;
+    private SqlSummaryStore _summaries = null!;
 
     /// <summary>Opens a fresh, empty database.</summary>
     protected abstract Task<(DbDataSource DataSource, SqlDialect Dialect)> OpenDataSourceAsync();
@@ -26,8 +27,10 @@ public abstract class StorageRetentionTests : IAsyncLifetime
         var (dataSource, dialect) = await OpenDataSourceAsync();
         _nodes = new SqlMessageNodeStore(dataSource, dialect);
         _usage = new SqlUsageStore(dataSource, dialect);
+        _summaries = new SqlSummaryStore(dataSource, dialect);
         await _nodes.InitializeAsync(ct);
         await _usage.InitializeAsync(ct);
+        await _summaries.InitializeAsync(ct);
     }
 
     public ValueTask DisposeAsync() => CloseAsync();
@@ -47,7 +50,7 @@ public abstract class StorageRetentionTests : IAsyncLifetime
     };
 
     private StorageRetentionTask Retention(int days) =>
-        new(_nodes, _usage, new StorageOptions { RetentionDays = days }, NullLogger<StorageRetentionTask>.Instance);
+        new(_nodes, _usage, _summaries, new StorageOptions { RetentionDays = days }, NullLogger<StorageRetentionTask>.Instance);
 
     private async Task<(MessageNode[] Old, MessageNode[] Recent)> SeedAsync(CancellationToken ct)
     {
@@ -60,6 +63,8 @@ public abstract class StorageRetentionTests : IAsyncLifetime
         await _usage.RecordAsync(100, DateOnly.FromDateTime(Now.AddDays(-31).UtcDateTime), 10, 20, ct);
         await _usage.RecordAsync(100, DateOnly.FromDateTime(Now.AddDays(-3).UtcDateTime), 1, 2, ct);
         await _usage.RecordAsync(100, DateOnly.FromDateTime(Now.UtcDateTime), 1, 2, ct);
+        await _summaries.PutAsync(new Cordial.Bot.Summaries.ConversationSummary(old[0].Id, "old summary", 3, "m", Now.AddDays(-31)), ct);
+        await _summaries.PutAsync(new Cordial.Bot.Summaries.ConversationSummary(recent[0].Id, "recent summary", 3, "m", Now.AddDays(-1)), ct);
         return (old, recent);
     }
 
@@ -86,6 +91,8 @@ public abstract class StorageRetentionTests : IAsyncLifetime
         var usage = await _usage.GetAsync(100, DateOnly.FromDateTime(Now.UtcDateTime), ct);
         Assert.Equal(2, usage.RequestsTotal);
         Assert.Equal(2, usage.InputTokensTotal);
+        Assert.Null(await _summaries.GetAsync(old[0].Id, ct));
+        Assert.NotNull(await _summaries.GetAsync(recent[0].Id, ct));
     }
 
     [Fact]
