@@ -80,9 +80,12 @@ public sealed class StatsTests
         Assert.Empty(after.GetProperty("overhead").GetProperty("messageToRequest").GetProperty("buckets").EnumerateArray());
         Assert.True(after.GetProperty("process").GetProperty("cpuSeconds").GetDouble() > 0, "process figures are not reset");
 
-        // And the figures start again from zero.
+        // And the figures start again from zero. A fresh user: Bob's earlier answer may still be finishing (stored,
+        // counted), and a message that waits behind its author's own answer is deliberately left out of the figure.
         world.Llm.Script("fourth question", "Fourth answer.");
-        await world.SayAsync(world.General, world.Bob, $"{world.Mention} fourth question");
+        var dave = world.Discord.CreateUser("dave");
+        world.Discord.AddMember(world.Guild.Id, dave.Id);
+        await world.SayAsync(world.General, dave, $"{world.Mention} fourth question");
         await world.WaitForAnswerAsync(world.General.Id, "Fourth answer.");
         var again = await Eventually.UntilAsync(() => StatsAsync(http).Result, s => s.GetProperty("repliesCompleted").GetInt64() == 1, "one reply after the reset");
         Assert.Equal(1, again.GetProperty("messagesReceived").GetInt64());
