@@ -29,6 +29,7 @@ public sealed class SqlChannelSettingsStore(DbDataSource dataSource, SqlDialect 
 
     public async Task SetAsync(ulong channelId, ChannelSettings settings, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(dataSource, dialect, cancellationToken);
         ArgumentNullException.ThrowIfNull(settings);
         await using var command = settings.Persona is null && settings.Model is null
             ? dataSource.CreateCommand("DELETE FROM channel_settings WHERE channel_id = @id")

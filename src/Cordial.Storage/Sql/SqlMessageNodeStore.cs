@@ -62,6 +62,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
     public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         if (nodes.Count == 0)
         {
             return;
@@ -103,6 +104,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
     public async Task DeleteAsync(ulong messageId, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         await using var command = _dataSource.CreateCommand("DELETE FROM message_nodes WHERE id = @id");
         command.AddParameter("id", (long)messageId);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -110,6 +112,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
     public async Task SetResetAsync(ulong channelId, ulong userId, ulong messageId, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         await using var command = _dataSource.CreateCommand("""
             INSERT INTO conversation_resets (channel_id, user_id, message_id) VALUES (@channel_id, @user_id, @message_id)
             ON CONFLICT (channel_id, user_id) DO UPDATE SET message_id = excluded.message_id
@@ -131,6 +134,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         await using var command = _dataSource.CreateCommand("DELETE FROM message_nodes WHERE created_at < @cutoff");
         command.AddParameter("cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -190,6 +194,7 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
         const long DiscordEpochMilliseconds = 1_420_070_400_000;
         var nodes = await DeleteOlderThanAsync(cutoff, cancellationToken);
         var sinceEpoch = Math.Max(0, cutoff.ToUnixTimeMilliseconds() - DiscordEpochMilliseconds);
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         await using var command = _dataSource.CreateCommand("DELETE FROM conversation_resets WHERE message_id < @first_kept");
         command.AddParameter("first_kept", sinceEpoch << 22);
         var resets = await command.ExecuteNonQueryAsync(cancellationToken);

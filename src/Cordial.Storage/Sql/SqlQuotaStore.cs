@@ -57,6 +57,7 @@ public sealed class SqlQuotaStore(DbDataSource dataSource, SqlDialect dialect) :
 
     public async Task SaveAsync(IReadOnlyList<QuotaStateEntry> changed, DateTimeOffset? pruneBefore, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(dataSource, dialect, cancellationToken);
         ArgumentNullException.ThrowIfNull(changed);
         if (changed.Count == 0 && pruneBefore is null)
         {

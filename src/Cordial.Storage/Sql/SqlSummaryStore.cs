@@ -54,6 +54,7 @@ public sealed class SqlSummaryStore : ISummaryStore
 
     public async Task PutAsync(ConversationSummary summary, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         ArgumentNullException.ThrowIfNull(summary);
         await using var command = _dataSource.CreateCommand("""
             INSERT INTO conversation_summaries (tail_id, text, token_count, model, created_at)
@@ -71,6 +72,7 @@ public sealed class SqlSummaryStore : ISummaryStore
 
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);
         await using var command = _dataSource.CreateCommand("DELETE FROM conversation_summaries WHERE created_at < @cutoff");
         command.AddParameter("cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);

@@ -23,6 +23,7 @@ public sealed class SqlUsageStore(DbDataSource dataSource, SqlDialect dialect) :
 
     public async Task RecordAsync(ulong userId, DateOnly day, long inputTokens, long outputTokens, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(dataSource, dialect, cancellationToken);
         await using var command = dataSource.CreateCommand("""
             INSERT INTO usage_daily (user_id, day, requests, input_tokens, output_tokens) VALUES (@user, @day, 1, @input, @output)
             ON CONFLICT (user_id, day) DO UPDATE SET
@@ -57,6 +58,7 @@ public sealed class SqlUsageStore(DbDataSource dataSource, SqlDialect dialect) :
     /// <summary>Retention: deletes the rows of days before <paramref name="firstKeptDay"/>; returns how many were removed.</summary>
     public async Task<int> DeleteBeforeAsync(DateOnly firstKeptDay, CancellationToken cancellationToken)
     {
+        using var writer = await SqlWriteGate.EnterAsync(dataSource, dialect, cancellationToken);
         await using var command = dataSource.CreateCommand("DELETE FROM usage_daily WHERE day < @day");
         command.AddParameter("day", firstKeptDay.DayNumber);
         return await command.ExecuteNonQueryAsync(cancellationToken);
