@@ -17,6 +17,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "The typing indicator call failed")]
     public static partial void TypingFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Debug, Message = "A typing indicator was skipped: Discord did not take it within {Budget}")]
+    public static partial void TypingSkipped(ILogger logger, TimeSpan budget);
+
     [LoggerMessage(EventId = 4104, Level = LogLevel.Debug, Message = "Reply delivered: {Messages} messages, {Length} characters, {Calls} creates/edits, outcome {Outcome}")]
     public static partial void ReplyDelivered(ILogger logger, int messages, int length, int calls, ReplyOutcome outcome);
 

@@ -306,15 +306,28 @@ public sealed class ReplyStreamer
         DeliveryLog.GenerationFailed(_logger, length, exception.GetType().Name, exception);
     }
 
+    /// <summary>Longest wait for one typing indicator; past it the indicator is skipped (the next refresh tries again).</summary>
+    internal static readonly TimeSpan TypingBudget = TimeSpan.FromSeconds(1);
+
     private async Task RunTypingAsync(CancellationToken stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
+                // Typing is best effort: when Discord's global limit is saturated (many replies at once) an indicator
+                // that cannot go out within TypingBudget is dropped, never queued in front of replies' messages.
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                var call = _surface.TriggerTypingAsync(attempt.Token);
                 try
                 {
-                    await _surface.TriggerTypingAsync(stop);
+                    await call.WaitAsync(TypingBudget, _time, stop);
+                }
+                catch (TimeoutException)
+                {
+                    await attempt.CancelAsync();
+                    await call.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    DeliveryLog.TypingSkipped(_logger, TypingBudget);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

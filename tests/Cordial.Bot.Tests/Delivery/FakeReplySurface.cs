@@ -68,10 +68,13 @@ internal sealed class FakeReplySurface : IReplySurface
         }
     }
 
+    /// <summary>When set, a typing call runs this (with the call's token) before it completes.</summary>
+    public Func<CancellationToken, Task>? HoldTyping { get; set; }
+
     public Task TriggerTypingAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _typing);
-        return Task.CompletedTask;
+        return HoldTyping?.Invoke(cancellationToken) ?? Task.CompletedTask;
     }
 
     public async Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)

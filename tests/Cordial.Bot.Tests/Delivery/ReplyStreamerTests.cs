@@ -294,6 +294,35 @@ public sealed class ReplyStreamerTests
     }
 
     [Fact]
+    public async Task A_typing_indicator_Discord_does_not_take_within_its_budget_is_skipped_and_the_reply_goes_on()
+    {
+        var typingCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _surface.HoldTyping = async token =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            finally
+            {
+                typingCancelled.TrySetResult();
+            }
+        };
+        var stream = new ModelStream();
+        var run = Create().RunAsync(stream.ReadAsync(Token), Token);
+        await Eventually.UntilAsync(() => _surface.TypingCount == 1, "a typing call waiting for Discord");
+
+        _time.Advance(ReplyStreamer.TypingBudget);
+        await typingCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        stream.Write("Still answered.");
+        stream.Complete();
+        var result = await run;
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+        Assert.Equal(["Still answered."], _surface.CurrentTexts);
+    }
+
+    [Fact]
     public async Task Typing_is_refreshed_until_the_first_message_then_stops()
     {
         var stream = new ModelStream();
