@@ -10,7 +10,8 @@ namespace Cordial.Hosting;
 /// place, the rest are handled with the events of one channel in order and different channels side by side, so a slow
 /// handler (a REST call waiting for its rate limit) holds up its own channel only — never another channel, and never
 /// an interaction that must be acknowledged within Discord's 3 seconds (interactions are keyed by their own id).
-/// At most <c>Discord:EventHandlers</c> handlers run at once; at most <c>Discord:EventQueueCapacity</c> events wait,
+/// At most <c>Discord:EventHandlers</c> handlers run at once (and as many more for interactions, which have their own
+/// so that busy message handlers never delay an acknowledgement); at most <c>Discord:EventQueueCapacity</c> events wait,
 /// and then the reader waits (backpressure, nothing dropped). Each event is handled with its own timeout, try/catch
 /// and log line.
 /// </summary>
@@ -22,6 +23,10 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly KeyedSerialScheduler<GatewayEvent> _scheduler;
+
+    // Interactions have their own handlers: slow message handlers (a REST read waiting for Discord's global limit)
+    // must never hold one back past Discord's 3-second acknowledgement deadline.
+    private readonly KeyedSerialScheduler<GatewayEvent> _interactions;
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
     private long _handled;
@@ -35,6 +40,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
         _time = time;
         _logger = logger;
         _scheduler = new KeyedSerialScheduler<GatewayEvent>(options.EventHandlers, options.EventQueueCapacity, HandleAsync);
+        _interactions = new KeyedSerialScheduler<GatewayEvent>(options.EventHandlers, options.EventQueueCapacity, HandleAsync);
     }
 
     /// <summary>Events handled (successfully or not) so far.</summary>
@@ -43,7 +49,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
     /// <summary>Events whose handler threw or timed out.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
-    public void Start() => _running = Task.WhenAll(Task.Run(ReadAsync), _scheduler.Completion);
+    public void Start() => _running = Task.WhenAll(Task.Run(ReadAsync), _scheduler.Completion, _interactions.Completion);
 
     private async Task ReadAsync()
     {
@@ -62,7 +68,8 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
 
                 if (GatewayEventDispatcher.NeedsWorker(gatewayEvent))
                 {
-                    await _scheduler.EnqueueAsync(GatewayEventDispatcher.PartitionKey(gatewayEvent), gatewayEvent, _stopping.Token);
+                    var scheduler = gatewayEvent is InteractionCreateEvent ? _interactions : _scheduler;
+                    await scheduler.EnqueueAsync(GatewayEventDispatcher.PartitionKey(gatewayEvent), gatewayEvent, _stopping.Token);
                 }
             }
         }
@@ -76,6 +83,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
         finally
         {
             _scheduler.Complete();
+            _interactions.Complete();
         }
     }
 
@@ -133,6 +141,7 @@ internal sealed partial class GatewayEventPump : IAsyncDisposable
         await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
         _scheduler.Dispose();
+        _interactions.Dispose();
     }
 
     private static partial class Log
