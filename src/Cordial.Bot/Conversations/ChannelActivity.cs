@@ -4,45 +4,127 @@ using Cordial.Bot.Messages;
 namespace Cordial.Bot.Conversations;
 
 /// <summary>
-/// Remembers the latest message seen in each channel (bounded), so that back-to-back chaining and DM continuation
-/// need no REST call while the bot is running.
+/// Remembers the last few messages seen in each channel (bounded: <see cref="RecentPerChannel"/> ids and authors per
+/// channel, LRU over channels), so that back-to-back chaining, DM and thread continuation need no REST call while the
+/// bot runs — also when messages of one channel are seen slightly out of order (a user's message whose event arrives
+/// after the bot's newer reply), which with only the latest message remembered sent every such message to Discord.
 /// </summary>
+/// <remarks>Thread-safe.</remarks>
 public sealed class ChannelActivity(int capacity = 10_000)
 {
-    private readonly LruCache<ulong, IncomingMessage> _last = new(capacity);
+    /// <summary>Messages remembered per channel.</summary>
+    public const int RecentPerChannel = 8;
 
-    /// <summary>Records a message; older messages arriving late do not replace a newer one.</summary>
+    private readonly LruCache<ulong, Recent> _channels = new(capacity);
+
+    /// <summary>Records a message (in any order; a message already known changes nothing).</summary>
     public void Observe(IncomingMessage message)
     {
-        if (_last.TryGet(message.ChannelId, out var current) && current.Id >= message.Id)
+        ArgumentNullException.ThrowIfNull(message);
+        if (!_channels.TryGet(message.ChannelId, out var recent))
         {
-            return;
+            recent = new Recent();
+            _channels.Set(message.ChannelId, recent);
         }
 
-        _last.Set(message.ChannelId, message);
+        recent.Add(message.Id, message.Author.Id);
     }
 
-    /// <summary>Forgets a deleted message when it was the latest one.</summary>
+    /// <summary>Forgets a deleted message.</summary>
     public void Forget(ulong channelId, ulong messageId)
     {
-        if (_last.TryGet(channelId, out var current) && current.Id == messageId)
+        if (_channels.TryGet(channelId, out var recent))
         {
-            _last.Remove(channelId);
+            recent.Remove(messageId);
         }
     }
 
     /// <summary>
-    /// The latest message seen in the channel before <paramref name="messageId"/>; false when unknown (e.g. after a
-    /// restart), in which case the caller asks Discord.
+    /// The newest message seen in the channel before <paramref name="messageId"/>; false when none is known (e.g. after
+    /// a restart), in which case the caller asks Discord.
     /// </summary>
-    public bool TryGetBefore(ulong channelId, ulong messageId, out IncomingMessage previous)
+    public bool TryGetBefore(ulong channelId, ulong messageId, out RecentMessage previous)
     {
-        if (_last.TryGet(channelId, out previous!) && previous.Id < messageId)
+        if (_channels.TryGet(channelId, out var recent))
         {
-            return true;
+            return recent.TryGetBefore(messageId, out previous);
         }
 
-        previous = null!;
+        previous = default;
         return false;
+    }
+
+    /// <summary>Up to <see cref="RecentPerChannel"/> messages of one channel, ascending by id; the oldest leaves first.</summary>
+    private sealed class Recent
+    {
+        private readonly Lock _gate = new();
+        private readonly RecentMessage[] _items = new RecentMessage[RecentPerChannel];
+        private int _count;
+
+        public void Add(ulong id, ulong authorId)
+        {
+            lock (_gate)
+            {
+                var at = _count;
+                while (at > 0 && _items[at - 1].Id > id)
+                {
+                    at--;
+                }
+
+                if (at > 0 && _items[at - 1].Id == id)
+                {
+                    return;
+                }
+
+                if (_count == _items.Length)
+                {
+                    if (at == 0)
+                    {
+                        return; // older than everything remembered: it cannot be anyone's "previous" we would answer from
+                    }
+
+                    Array.Copy(_items, 1, _items, 0, at - 1); // drop the oldest, shift down to the insertion point
+                    at--;
+                }
+                else
+                {
+                    Array.Copy(_items, at, _items, at + 1, _count - at);
+                    _count++;
+                }
+
+                _items[at] = new RecentMessage(id, authorId);
+            }
+        }
+
+        public void Remove(ulong id)
+        {
+            lock (_gate)
+            {
+                var index = Array.FindIndex(_items, 0, _count, m => m.Id == id);
+                if (index >= 0)
+                {
+                    Array.Copy(_items, index + 1, _items, index, _count - index - 1);
+                    _count--;
+                }
+            }
+        }
+
+        public bool TryGetBefore(ulong messageId, out RecentMessage previous)
+        {
+            lock (_gate)
+            {
+                for (var i = _count - 1; i >= 0; i--)
+                {
+                    if (_items[i].Id < messageId)
+                    {
+                        previous = _items[i];
+                        return true;
+                    }
+                }
+            }
+
+            previous = default;
+            return false;
+        }
     }
 }

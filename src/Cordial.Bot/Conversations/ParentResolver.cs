@@ -42,27 +42,29 @@ public sealed class ParentResolver(IMessageNodeStore store, IMessageSource sourc
                         : null;
                 }
 
-                return await AfterResetAsync(previous.Id, message, channel.Id, cancellationToken);
+                return await AfterResetAsync(previous.Value.Id, message, channel.Id, cancellationToken);
             }
 
             default:
             {
                 var previous = await PreviousAsync(message, isLatest, cancellationToken);
-                return previous is not null && previous.Author.Id == message.Author.Id
-                    ? await AfterResetAsync(previous.Id, message, channel.Id, cancellationToken)
+                return previous is { } before && before.AuthorId == message.Author.Id
+                    ? await AfterResetAsync(before.Id, message, channel.Id, cancellationToken)
                     : null;
             }
         }
     }
 
-    private async Task<IncomingMessage?> PreviousAsync(IncomingMessage message, bool isLatest, CancellationToken cancellationToken)
+    private async Task<RecentMessage?> PreviousAsync(IncomingMessage message, bool isLatest, CancellationToken cancellationToken)
     {
         if (isLatest && activity.TryGetBefore(message.ChannelId, message.Id, out var known))
         {
             return known;
         }
 
-        return await source.GetMessageBeforeAsync(message.Channel, message.Id, cancellationToken);
+        return await source.GetMessageBeforeAsync(message.Channel, message.Id, cancellationToken) is { } fetched
+            ? new RecentMessage(fetched.Id, fetched.Author.Id)
+            : null;
     }
 
     private async Task<ulong?> AfterResetAsync(ulong candidate, IncomingMessage message, ulong channelId, CancellationToken cancellationToken)
