@@ -1,5 +1,4 @@
 using Cordial.Storage.Sql;
-using Npgsql;
 
 namespace Cordial.Storage.Tests.Sql;
 
@@ -9,38 +8,13 @@ namespace Cordial.Storage.Tests.Sql;
 /// </summary>
 public sealed class PostgresStoreTests : SqlStoreTests
 {
-    private NpgsqlDataSource? _dataSource;
-    private string? _database;
-    private string? _adminConnection;
+    private PostgresTestDatabase? _database;
 
     protected override async Task<(System.Data.Common.DbDataSource, SqlDialect)> OpenDataSourceAsync()
     {
-        _adminConnection = Environment.GetEnvironmentVariable("CORDIAL_TEST_POSTGRES");
-        Requirement.Require(!string.IsNullOrEmpty(_adminConnection), "A PostgreSQL server (CORDIAL_TEST_POSTGRES, started by scripts/test.sh)");
-
-        var ct = TestContext.Current.CancellationToken;
-        _database = "cordial_test_" + Guid.NewGuid().ToString("N");
-        await using (var admin = NpgsqlDataSource.Create(_adminConnection!))
-        await using (var create = admin.CreateCommand($"CREATE DATABASE {_database}"))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-
-        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database }.ConnectionString);
-        return (_dataSource, SqlDialect.Postgres);
+        _database = await PostgresTestDatabase.CreateAsync("cordial_test_", TestContext.Current.CancellationToken);
+        return (_database.DataSource, SqlDialect.Postgres);
     }
 
-    protected override async ValueTask CloseAsync()
-    {
-        if (_dataSource is null)
-        {
-            return;
-        }
-
-        await _dataSource.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create(_adminConnection!);
-        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
-    }
+    protected override ValueTask CloseAsync() => _database?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
