@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Cordial.Emulator.Discord;
 
 /// <summary>A registered bot and its counters. Counters are updated with Interlocked; the invalid-request log has its own lock.</summary>
@@ -16,9 +18,17 @@ internal sealed class BotState(EmulatedBot bot)
     private long _resumes;
     private long _gatewaySendsRejected;
 
+    // One entry per route shape the emulator serves (a few dozen): bounded by the route table.
+    private readonly ConcurrentDictionary<string, long> _byRoute = new(StringComparer.Ordinal);
+
     public EmulatedBot Bot { get; } = bot;
 
-    public void CountRequest() => Interlocked.Increment(ref _restRequests);
+    public void CountRequest(string route)
+    {
+        Interlocked.Increment(ref _restRequests);
+        _byRoute.AddOrUpdate(route, 1, static (_, count) => count + 1);
+    }
+
     public void CountTooManyRequests() => Interlocked.Increment(ref _tooManyRequests);
     public void CountGlobalHit() => Interlocked.Increment(ref _globalHits);
     public void CountGatewayConnection() => Interlocked.Increment(ref _gatewayConnections);
@@ -57,7 +67,8 @@ internal sealed class BotState(EmulatedBot bot)
             Interlocked.Read(ref _gatewayConnections),
             Interlocked.Read(ref _identifies),
             Interlocked.Read(ref _resumes),
-            Interlocked.Read(ref _gatewaySendsRejected));
+            Interlocked.Read(ref _gatewaySendsRejected),
+            new SortedDictionary<string, long>(_byRoute, StringComparer.Ordinal));
     }
 
     private void Prune(TimeProvider time, long now)

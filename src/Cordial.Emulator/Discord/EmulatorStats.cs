@@ -2,6 +2,7 @@ namespace Cordial.Emulator.Discord;
 
 /// <summary>Counters for one bot.</summary>
 /// <param name="InvalidRequests">401/403/429 responses in the last 10 minutes (shared-scope 429s excluded), as Discord counts them.</param>
+/// <param name="RequestsByRoute">REST requests per route shape ("PATCH /channels/{channel_id}/messages/{message_id}").</param>
 public sealed record EmulatorStats(
     long RestRequests,
     long TooManyRequests,
@@ -10,4 +11,5 @@ public sealed record EmulatorStats(
     long GatewayConnections,
     long Identifies,
     long Resumes,
-    long GatewaySendsRejected);
+    long GatewaySendsRejected,
+    IReadOnlyDictionary<string, long> RequestsByRoute);

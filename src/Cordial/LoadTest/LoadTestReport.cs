@@ -84,6 +84,9 @@ internal sealed class LoadTestReport
 
     public double? DiscordRequestsPerReply { get; set; }
 
+    /// <summary>The bot's REST requests during the measured window, per route shape, most used first.</summary>
+    public List<RouteCount> DiscordRequestsByRoute { get; set; } = [];
+
     /// <summary>User's message (emulator time) → the bot's first non-empty message of the answer (emulator time).</summary>
     public LatencySummary TimeToFirstMessage { get; set; } = null!;
 

@@ -176,6 +176,7 @@ internal sealed partial class LoadTestRunner(LoadTestOptions options, TextWriter
             report.DiscordGlobal429s = statsAtEnd.GetProperty("globalRateLimitHits").GetInt64();
             report.DiscordInvalidRequests = statsAtEnd.GetProperty("invalidRequests").GetInt64();
             report.DiscordRequests = statsAtEnd.GetProperty("restRequests").GetInt64() - statsAtStart.GetProperty("restRequests").GetInt64();
+            report.DiscordRequestsByRoute = RouteCount.Between(RouteCounts(statsAtStart), RouteCounts(statsAtEnd));
             var repliesMeasured = Interlocked.Read(ref _repliesSinceMeasureStart);
             report.DiscordRequestsPerReply = repliesMeasured > 0 ? Math.Round((double)report.DiscordRequests / repliesMeasured, 2) : null;
             report.TimeToFirstMessage = _firstMessage.Summarize();
@@ -590,4 +591,9 @@ internal sealed partial class LoadTestRunner(LoadTestOptions options, TextWriter
 
     [GeneratedRegex(@"Health: (http://\S+/)health")]
     private static partial Regex BotAddress();
+
+    private static Dictionary<string, long> RouteCounts(System.Text.Json.JsonElement stats) =>
+        stats.TryGetProperty("requestsByRoute", out var routes) && routes.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? routes.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal)
+            : [];
 }

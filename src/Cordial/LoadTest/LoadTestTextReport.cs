@@ -54,6 +54,11 @@ internal static class LoadTestTextReport
         Line("discord 429s", r.Discord429s);
         Line("discord global 429s", r.DiscordGlobal429s);
         Line("discord requests per reply", r.DiscordRequestsPerReply);
+        foreach (var route in r.DiscordRequestsByRoute)
+        {
+            text.Append("  ").Append(route.Count.ToString(CultureInfo.InvariantCulture)).Append(" × ").Append(route.Route).Append('\n');
+        }
+
         Line("time to first discord message p50 ms", r.TimeToFirstMessage.P50Ms);
         Line("time to first discord message p95 ms", r.TimeToFirstMessage.P95Ms);
         Line("time to first discord message p99 ms", r.TimeToFirstMessage.P99Ms);

@@ -68,6 +68,9 @@ public sealed class DiscordRateLimitTests
         Assert.Equal(1, stats.InvalidRequests);
         Assert.Equal(0, stats.GlobalRateLimitHits);
         Assert.Equal(7, stats.RestRequests);
+        Assert.Equal(
+            [new KeyValuePair<string, long>("PATCH /channels/{channel_id}/messages/{message_id}", 2), new("POST /channels/{channel_id}/messages", 5)],
+            stats.RequestsByRoute);
         Assert.Equal(3, world.Emulator.GetMessages(world.Channel.Id).Count);
 
         time.Advance(TimeSpan.FromSeconds(5));

@@ -60,6 +60,9 @@ public sealed partial class LoadTestVerbTests
             Assert.True(report.GetProperty("replies").GetInt64() > 0, diagnostics);
             Assert.Equal(report.GetProperty("replies").GetInt64(), report.GetProperty("messagesSent").GetInt64());
             Assert.True(report.GetProperty("discordRequestsPerReply").GetDouble() >= 2, diagnostics); // a create and at least one edit
+            var byRoute = report.GetProperty("discordRequestsByRoute").EnumerateArray().ToList();
+            Assert.Contains(byRoute, r => r.GetProperty("route").GetString() == "POST /channels/{channel_id}/messages");
+            Assert.Equal(report.GetProperty("discordRequests").GetInt64(), byRoute.Sum(r => r.GetProperty("count").GetInt64()));
             foreach (var figure in new[] { "timeToFirstMessage", "answerTime" })
             {
                 Assert.True(report.GetProperty(figure).GetProperty("count").GetInt64() > 0, figure);

@@ -41,6 +41,7 @@ internal static partial class DiscordRestApi
     private static RequestDelegate Pipeline(string method, string template, RestAuth auth, RestBucket bucket, Func<RestCall, Task<RestReply>> handler)
     {
         var bucketHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(bucket == RestBucket.MessageWrite ? "message-write" : method + " " + template)))[..32];
+        var routeName = method + " " + template;
         return async context =>
         {
             var emulator = context.RequestServices.GetRequiredService<DiscordEmulator>();
@@ -58,7 +59,7 @@ internal static partial class DiscordRestApi
                 return;
             }
 
-            bot?.CountRequest();
+            bot?.CountRequest(routeName);
             var delay = emulator.Faults.ResponseDelay;
             if (delay > TimeSpan.Zero)
             {
