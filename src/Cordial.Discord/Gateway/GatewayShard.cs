@@ -212,18 +212,38 @@ internal sealed class GatewayShard
         State = GatewayConnectionState.Connecting;
         GatewayLog.Connecting(_logger, ShardId, target.Authority, resume ? "resume" : "identify");
 
-        // Two tokens: `ct` (sends, heartbeats, event hand-off) ends with the connection or the client; the receive token
-        // ends with the connection only, so stopping can first send close 1000 and read Discord's reply.
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // Two tokens: `ct` (sends, heartbeats, event hand-off) ends with the connection, or when the client stops — but
+        // only after the close frame went out: cancelling a send that is under way (a heartbeat) aborts the socket, and
+        // the close 1000 would be lost. The receive token ends with the connection only, so stopping can read Discord's
+        // reply to the close.
+        using var cts = new CancellationTokenSource();
         using var receiveCts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _settings.Time);
         var ct = cts.Token;
-        var connection = await GatewayConnection.ConnectAsync(target, _settings.Time, _settings.ConnectTimeout, ct);
+        GatewayConnection connection;
+        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, ct))
+        {
+            connection = await GatewayConnection.ConnectAsync(target, _settings.Time, _settings.ConnectTimeout, connecting.Token);
+        }
+
         Task? stopClose = null;
         using var stopRegistration = stoppingToken.Register(() =>
         {
-            stopClose = connection.SendCloseAsync(1000, _settings.Time);
+            stopClose = CloseThenStopAsync();
             receiveCts.CancelAfter(TimeSpan.FromSeconds(2));
         });
+
+        async Task CloseThenStopAsync()
+        {
+            await connection.SendCloseAsync(1000, _settings.Time); // waits for a send under way; never throws
+            try
+            {
+                await cts.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection ended meanwhile.
+            }
+        }
         using var reader = new GatewayMessageReader(_settings.Compression, _settings.MaxPayloadBytes);
         var signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         var flags = new ConnectionFlags();
