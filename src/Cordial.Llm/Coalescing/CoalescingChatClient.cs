@@ -83,7 +83,7 @@ public sealed partial class CoalescingChatClient : DelegatingChatClient
             return await base.GetResponseAsync(list, options, cancellationToken);
         }
 
-        var (call, created) = Join(new CoalescingKey(key, Streaming: false, Quotas.QuotaChatClient.Identify(options).User));
+        var (call, created) = Join(new CoalescingKey(key, Streaming: false));
         if (call is null)
         {
             return await base.GetResponseAsync(list, options, cancellationToken);
@@ -117,7 +117,7 @@ public sealed partial class CoalescingChatClient : DelegatingChatClient
         var created = false;
         if (_enabled && ResponseCacheKey.TryCompute(list, options, out var key))
         {
-            (call, created) = Join(new CoalescingKey(key, Streaming: true, Quotas.QuotaChatClient.Identify(options).User));
+            (call, created) = Join(new CoalescingKey(key, Streaming: true));
         }
 
         if (call is null)

@@ -18,7 +18,7 @@ namespace Cordial.Llm.Pipeline;
 /// </summary>
 /// <remarks>
 /// Order, outermost first (see docs/LLM-PIPELINE.md for why):
-/// telemetry → cache → coalescing → quota (users, guilds) → tools → fallback → provider quota → resilience → model router → provider.
+/// telemetry → cache → quota (users, guilds) → coalescing → tools → fallback → provider quota → resilience → model router → provider.
 /// </remarks>
 public static class LlmPipelineFactory
 {
@@ -61,12 +61,12 @@ public static class LlmPipelineFactory
                 t.OwnsMetrics = ownMetrics is not null;
             })
 
-            // Cache (a hit skips everything below and is still measured above), coalescing (identical in-flight
-            // requests share one provider call), quota (per user / guild, charged only for calls that reach the tool
-            // loop and providers: cache hits and coalesced joiners cost nothing).
+            // Cache (a hit skips everything below and is still measured above, and costs no quota), quota (per user /
+            // guild: each asker is checked and charged for their own question), coalescing (identical in-flight
+            // requests of any users share one provider call; a refusal never reaches a joiner, it is decided above).
             .UseResponseCache()
-            .UseCoalescing()
             .UseQuota(quotas)
+            .UseCoalescing()
             .UseTools(options: tools)
             .UseFallback(f =>
             {

@@ -150,7 +150,7 @@ public sealed class LlmPipelineFactoryTests
             order.Add(current.GetType());
         }
 
-        Assert.Equal([typeof(TelemetryChatClient), typeof(Cordial.Llm.Caching.ResponseCachingChatClient), typeof(Cordial.Llm.Coalescing.CoalescingChatClient), typeof(Cordial.Llm.Quotas.QuotaChatClient), typeof(ToolInvokingChatClient), typeof(FallbackChatClient), typeof(Cordial.Llm.Quotas.ProviderQuotaChatClient), typeof(ResilientChatClient)], order);
+        Assert.Equal([typeof(TelemetryChatClient), typeof(Cordial.Llm.Caching.ResponseCachingChatClient), typeof(Cordial.Llm.Quotas.QuotaChatClient), typeof(Cordial.Llm.Coalescing.CoalescingChatClient), typeof(ToolInvokingChatClient), typeof(FallbackChatClient), typeof(Cordial.Llm.Quotas.ProviderQuotaChatClient), typeof(ResilientChatClient)], order);
         Assert.NotNull(client.GetService<ModelRouterChatClient>());
     }
 

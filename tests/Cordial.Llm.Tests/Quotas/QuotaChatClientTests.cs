@@ -110,20 +110,20 @@ public sealed class QuotaChatClientTests
     }
 
     [Fact]
-    public async Task Identical_requests_of_different_users_never_share_an_in_flight_call_so_a_refusal_stays_with_its_user()
+    public async Task A_refusal_is_decided_before_coalescing_so_it_stays_with_its_user_and_other_users_share_the_call()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var inner = new FakeChatClient { Respond = (_, _, _, token) => CacheTestStreams.Gated(gate.Task, "a", ["b"], cancellationToken: token) };
         var ledger = Ledger(o => o.User.RequestsPerMinute = 1);
-        using var client = new ChatPipelineBuilder(inner).UseCoalescing().UseQuota(ledger).Build();
+        using var client = new ChatPipelineBuilder(inner).UseQuota(ledger).UseCoalescing().Build();
         var ct = TestContext.Current.CancellationToken;
         Assert.True(ledger.TryAcquire(1, null, out _)); // user 1 has used this minute's request
 
         await using var second = client.GetStreamingResponseAsync(Ask("same"), From(2), ct).GetAsyncEnumerator(ct);
         Assert.True(await second.MoveNextAsync()); // user 2's call is in flight
         var refused = await Assert.ThrowsAsync<LlmProviderException>(() => ChatRun.AskAsync(client, true, Ask("same"), From(1)).WaitAsync(TimeSpan.FromSeconds(30), ct));
-        var joined = Task.Run(() => ChatRun.AskAsync(client, true, Ask("same"), From(2)), ct); // the same user joins
-        await Eventually.UntilAsync(() => client.GetService<CoalescingChatClient>()!.WaiterCount == 2, "user 2's second request joined");
+        var joined = Task.Run(() => ChatRun.AskAsync(client, true, Ask("same"), From(3)), ct); // a user with room joins
+        await Eventually.UntilAsync(() => client.GetService<CoalescingChatClient>()!.WaiterCount == 2, "user 3's request joined user 2's call");
         gate.SetResult();
         while (await second.MoveNextAsync())
         {
