@@ -47,6 +47,24 @@ public sealed class ConversationTests
         var body = world.RequestContaining("session-two")!.RawBody;
         Assert.Contains("session-one: the meeting is on Tuesday", body, StringComparison.Ordinal);
         Assert.Contains("Noted: Tuesday.", body, StringComparison.Ordinal);
+
+        // The thread was started without a message: the presumed starter is asked for once (404, remembered), nothing
+        // else is read (the gateway said the thread was empty), and no answer carries a "could not be read" note.
+        Assert.Equal(1, world.Running.RestFetches);
+        Assert.DoesNotContain(world.BotMessages(thread.Id), m => m.Content.Contains("could not be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_first_mention_in_a_channel_the_gateway_said_was_empty_reads_nothing_from_discord()
+    {
+        await using var world = await BotWorld.CreateAsync();
+        await world.StartBotAsync();
+        world.Llm.Script("first-words", "Hello!");
+
+        await world.SayAsync(world.General, world.Alice, $"{world.Mention} first-words");
+        await world.WaitForAnswerAsync(world.General.Id, "Hello!");
+
+        Assert.Equal(0, world.Running.RestFetches);
     }
 
     [Fact]

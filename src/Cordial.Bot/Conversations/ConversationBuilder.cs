@@ -53,10 +53,11 @@ public sealed class ConversationBuilder(
         var currentChannel = channel;
         ulong? cut = null; // the newest message left out
         var cutByCount = false;
+        var counted = 1; // messages toward MaxMessages: the bot's empty note nodes do not count
 
         while (current.ParentId is { } parentId)
         {
-            if (chain.Count >= options.MaxMessages)
+            if (counted >= options.MaxMessages)
             {
                 (cut, cutByCount) = (parentId, true);
                 break;
@@ -72,7 +73,12 @@ public sealed class ConversationBuilder(
                 ?? await FetchAsync(parentId, parentChannel, botUserId, cancellationToken);
             if (parent is null)
             {
-                warnings.Add("Part of this conversation could not be read (a message was deleted or is out of reach).");
+                if (!IsThreadStarter(parentId, currentChannel))
+                {
+                    // A thread's starter is only presumed (a thread may have been started without one): its absence is no loss.
+                    warnings.Add("Part of this conversation could not be read (a message was deleted or is out of reach).");
+                }
+
                 break;
             }
 
@@ -88,6 +94,7 @@ public sealed class ConversationBuilder(
             used += cost;
             costs.Add(cost);
             chain.Add(parent);
+            counted += parent.Text.Length > 0 || parent.ImageUrls.Count > 0 ? 1 : 0;
             current = parent;
             currentChannel = parentChannel;
         }
@@ -226,9 +233,12 @@ public sealed class ConversationBuilder(
         return node;
     }
 
+    private static bool IsThreadStarter(ulong messageId, ChannelInfo channel) =>
+        channel.Kind == ChannelKind.Thread && messageId == channel.Id;
+
     /// <summary>A thread's starter message has the thread's id and lives in the thread's parent channel.</summary>
     private static ChannelInfo ChannelOf(ulong messageId, ChannelInfo channel) =>
-        channel.Kind == ChannelKind.Thread && messageId == channel.Id && channel.ParentChannelId is { } parent
+        IsThreadStarter(messageId, channel) && channel.ParentChannelId is { } parent
             ? new ChannelInfo(parent, ChannelKind.GuildText, channel.GuildId, null, channel.CategoryId)
             : channel;
 }

@@ -59,7 +59,16 @@ public sealed class ParentResolver(IMessageNodeStore store, IMessageSource sourc
     {
         if (isLatest && activity.TryGetBefore(message.ChannelId, message.Id, out var known))
         {
-            return known;
+            if (known is not { } before || before.AuthorId is not null)
+            {
+                return known;
+            }
+
+            // Only the id is known (the channel's last message when the bot connected): a stored node knows its author.
+            if (await store.GetAsync(before.Id, cancellationToken) is { } node)
+            {
+                return new RecentMessage(node.Id, node.AuthorId);
+            }
         }
 
         return await source.GetMessageBeforeAsync(message.Channel, message.Id, cancellationToken) is { } fetched

@@ -204,7 +204,11 @@ public sealed partial class MessageResponder(
         if (options.ShowWarnings && notes.Count > 0)
         {
             var warning = "-# ⚠️ " + string.Join(" · ", notes);
-            await surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
+            var warningId = await surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
+
+            // Stored without text: a reply to the note continues the answer (no REST read, and a note sent as a /chat
+            // follow-up, which is no reply, is not mistaken for the start of something else); the model never sees it.
+            await store.PutAsync([AnswerNode(warningId, channel, "", result.MessageIds[^1], result.ModelId ?? model.Name)], CancellationToken.None);
         }
     }
 
@@ -249,25 +253,27 @@ public sealed partial class MessageResponder(
         var parent = request.Node.Id;
         for (var i = 0; i < parts.Count; i++)
         {
-            answer.Add(new MessageNode
-            {
-                Id = result.MessageIds[i],
-                ChannelId = channel.Id,
-                GuildId = channel.GuildId,
-                AuthorId = identity.UserId,
-                AuthorName = identity.Name,
-                Role = NodeRole.Assistant,
-                Text = parts[i],
-                TokenCount = TokenEstimator.Estimate(parts[i]),
-                ParentId = parent,
-                Model = result.ModelId ?? model,
-                CreatedAt = timeProvider.GetUtcNow(),
-            });
+            answer.Add(AnswerNode(result.MessageIds[i], channel, parts[i], parent, result.ModelId ?? model));
             parent = result.MessageIds[i];
         }
 
         await store.PutAsync(answer, cancellationToken);
     }
+
+    private MessageNode AnswerNode(ulong id, ChannelInfo channel, string text, ulong parentId, string model) => new()
+    {
+        Id = id,
+        ChannelId = channel.Id,
+        GuildId = channel.GuildId,
+        AuthorId = identity.UserId,
+        AuthorName = identity.Name,
+        Role = NodeRole.Assistant,
+        Text = text,
+        TokenCount = TokenEstimator.Estimate(text),
+        ParentId = parentId,
+        Model = model,
+        CreatedAt = timeProvider.GetUtcNow(),
+    };
 
     private async ValueTask<ChannelSettings> SettingsForAsync(ChannelInfo channel, CancellationToken cancellationToken)
     {

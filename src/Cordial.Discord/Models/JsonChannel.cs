@@ -39,8 +39,21 @@ public sealed class JsonChannel
     [JsonPropertyName("owner_id"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.WriteAsString)]
     public ulong? OwnerId { get; set; }
 
+    /// <summary>The channel's newest message (null: none). Only meaningful when <see cref="HasLastMessageId"/>.</summary>
     [JsonPropertyName("last_message_id"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.WriteAsString)]
-    public ulong? LastMessageId { get; set; }
+    public ulong? LastMessageId
+    {
+        get;
+        set
+        {
+            field = value;
+            HasLastMessageId = true;
+        }
+    }
+
+    /// <summary>Whether the object carried last_message_id (null there means an empty channel; absent means not said).</summary>
+    [JsonIgnore]
+    public bool HasLastMessageId { get; private set; }
 
     [JsonPropertyName("position")]
     public int? Position { get; set; }

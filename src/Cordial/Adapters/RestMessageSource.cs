@@ -1,4 +1,5 @@
 using System.Net;
+using Cordial.Bot.Collections;
 using Cordial.Bot.Conversations;
 using Cordial.Bot.Messages;
 using Cordial.Discord.Rest;
@@ -7,8 +8,17 @@ using Microsoft.Extensions.Logging;
 namespace Cordial.Adapters;
 
 /// <summary>Messages the node store has never seen, read from Discord REST (only for unknown parents).</summary>
+/// <remarks>
+/// A message Discord answered 404 for is remembered (bounded, least recently used first out) and not asked for again:
+/// message ids are never reused, and a conversation that reaches a deleted message (or a thread without a starter
+/// message) would otherwise cost a REST read on every answer. 403 is not remembered, as permissions change.
+/// </remarks>
 internal sealed partial class RestMessageSource(DiscordRestClient rest, ILogger<RestMessageSource> logger) : IMessageSource
 {
+    /// <summary>Missing message ids remembered.</summary>
+    public const int MissingCapacity = 4096;
+
+    private readonly LruCache<ulong, bool> _missing = new(MissingCapacity);
     private long _fetches;
 
     /// <summary>REST reads made so far (tests check that history after a restart needs none).</summary>
@@ -17,6 +27,11 @@ internal sealed partial class RestMessageSource(DiscordRestClient rest, ILogger<
     public async Task<IncomingMessage?> GetMessageAsync(ChannelInfo channel, ulong messageId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        if (_missing.TryGet(messageId, out _))
+        {
+            return null;
+        }
+
         Interlocked.Increment(ref _fetches);
         try
         {
@@ -25,6 +40,11 @@ internal sealed partial class RestMessageSource(DiscordRestClient rest, ILogger<
         }
         catch (DiscordRestException ex) when (ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
         {
+            if (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                _missing.Set(messageId, true);
+            }
+
             Log.Unreadable(logger, messageId, (int)ex.StatusCode);
             return null;
         }

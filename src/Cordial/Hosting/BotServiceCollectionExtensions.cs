@@ -16,6 +16,7 @@ using Cordial.Llm.Quotas;
 using Cordial.Storage;
 using Cordial.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Cordial.Hosting;
 
@@ -39,13 +40,15 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton(settings.Responding);
         services.AddSingleton(settings.Storage);
 
-        // Storage: one data source; the node store fronted by its cache.
+        // Storage: one data source; the node store fronted by its cache and written behind.
         services.AddSingleton(_ => new StorageHandle(StorageFactory.CreateDataSource(settings.Storage, contentRoot)));
         services.AddSingleton(sp => new SqlMessageNodeStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
         services.AddSingleton(sp => new SqlChannelSettingsStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
         services.AddSingleton(sp => new SqlUsageStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
-        services.AddSingleton<IMessageNodeStore>(sp => new CachedMessageNodeStore(sp.GetRequiredService<SqlMessageNodeStore>(), settings.Storage.NodeCacheSize));
-        services.AddSingleton<IChannelSettingsStore>(sp => sp.GetRequiredService<SqlChannelSettingsStore>());
+        // Node writes leave the message → model request path: written behind, in batches (disposal writes the rest).
+        services.AddSingleton(sp => new WriteBehindMessageNodeStore(sp.GetRequiredService<SqlMessageNodeStore>(), sp.GetRequiredService<ILogger<WriteBehindMessageNodeStore>>()));
+        services.AddSingleton<IMessageNodeStore>(sp => new CachedMessageNodeStore(sp.GetRequiredService<WriteBehindMessageNodeStore>(), settings.Storage.NodeCacheSize));
+        services.AddSingleton<IChannelSettingsStore>(sp => new CachedChannelSettingsStore(sp.GetRequiredService<SqlChannelSettingsStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUsageStore>(sp => sp.GetRequiredService<SqlUsageStore>());
         services.AddSingleton(sp => new SqlSummaryStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
         services.AddSingleton<ISummaryStore>(sp => new CachedSummaryStore(sp.GetRequiredService<SqlSummaryStore>()));

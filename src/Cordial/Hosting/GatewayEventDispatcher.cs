@@ -65,6 +65,11 @@ internal sealed partial class GatewayEventDispatcher(
                 break;
             case GuildCreateEvent guild:
                 cache.AddGuild(guild.Guild);
+                foreach (var channel in (guild.Guild.Channels ?? []).Concat(guild.Guild.Threads ?? []))
+                {
+                    SeedActivity(channel);
+                }
+
                 break;
             case ChannelCreateEvent created:
                 cache.AddChannel(created.Channel);
@@ -77,10 +82,23 @@ internal sealed partial class GatewayEventDispatcher(
                 break;
             case ThreadCreateEvent thread:
                 cache.AddChannel(thread.Thread);
+                SeedActivity(thread.Thread);
                 break;
             case ThreadUpdateEvent thread:
                 cache.AddChannel(thread.Thread);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// What a full channel object says of the channel's last message becomes the start of its activity record, so the
+    /// first message after connecting needs no REST read to find what came before it (nothing, or a stored node).
+    /// </summary>
+    private void SeedActivity(JsonChannel channel)
+    {
+        if (channel.HasLastMessageId && channel.Type is not (ChannelType.GuildCategory or ChannelType.GuildForum))
+        {
+            activity.Seed(channel.Id, channel.LastMessageId);
         }
     }
 

@@ -45,10 +45,61 @@ public sealed class ChannelActivityTests
         var newest = (ulong)(ChannelActivity.RecentPerChannel + 5) * 10;
         var oldestKept = newest - ((ulong)ChannelActivity.RecentPerChannel - 1) * 10;
         Assert.True(activity.TryGetBefore(10, oldestKept + 1, out var previous));
-        Assert.Equal(oldestKept, previous.Id);
+        Assert.Equal(oldestKept, previous?.Id);
         Assert.False(activity.TryGetBefore(10, oldestKept, out _));
         Assert.True(activity.TryGetBefore(10, newest + 1, out previous));
-        Assert.Equal(newest, previous.Id);
+        Assert.Equal(newest, previous?.Id);
+    }
+
+    [Fact]
+    public void A_channel_seeded_empty_knows_there_is_nothing_before_its_first_message()
+    {
+        var activity = new ChannelActivity();
+        activity.Seed(10, lastMessageId: null);
+
+        Assert.True(activity.TryGetBefore(10, 100, out var previous));
+        Assert.Null(previous);
+
+        activity.Observe(Message(100, author: 1));
+        Assert.True(activity.TryGetBefore(10, 101, out previous));
+        Assert.Equal(new RecentMessage(100, 1), previous);
+        Assert.False(activity.TryGetBefore(11, 100, out _)); // a channel never seeded nor seen stays unknown
+    }
+
+    [Fact]
+    public void A_channel_seeded_with_its_last_message_knows_that_id_and_learns_its_author_when_seen()
+    {
+        var activity = new ChannelActivity();
+        activity.Seed(10, lastMessageId: 50);
+
+        Assert.True(activity.TryGetBefore(10, 100, out var previous));
+        Assert.Equal(new RecentMessage(50, null), previous);
+        Assert.False(activity.TryGetBefore(10, 40, out _)); // older than what the gateway said: not known
+
+        activity.Observe(Message(50, author: 7)); // its event was still on its way
+        Assert.True(activity.TryGetBefore(10, 100, out previous));
+        Assert.Equal(new RecentMessage(50, 7), previous);
+    }
+
+    [Fact]
+    public void A_seeded_channel_forgets_that_nothing_came_before_once_its_oldest_messages_leave()
+    {
+        var activity = new ChannelActivity();
+        activity.Seed(10, lastMessageId: null);
+        activity.Observe(Message(100, author: 1));
+        activity.Observe(Message(200, author: 2));
+        activity.Forget(10, 100); // the oldest goes: whatever preceded 200 is no longer known for sure
+        Assert.False(activity.TryGetBefore(10, 150, out _));
+
+        activity.Seed(11, lastMessageId: null);
+        for (var id = 1UL; id <= ChannelActivity.RecentPerChannel + 1; id++)
+        {
+            activity.Observe(Message(id * 10, author: id, channel: 11));
+        }
+
+        Assert.False(activity.TryGetBefore(11, 15, out _)); // 10 was dropped to make room: what was before 15 is unknown
+        Assert.True(activity.TryGetBefore(11, 25, out var previous));
+        Assert.Equal(20UL, previous?.Id);
     }
 
     [Fact]
@@ -62,7 +113,7 @@ public sealed class ChannelActivityTests
         activity.Forget(10, 200);
 
         Assert.True(activity.TryGetBefore(10, 300, out var previous));
-        Assert.Equal(100UL, previous.Id);
+        Assert.Equal(100UL, previous?.Id);
     }
 
     [Fact]
@@ -76,7 +127,7 @@ public sealed class ChannelActivityTests
         });
 
         Assert.True(activity.TryGetBefore(10, 2001, out var previous));
-        Assert.Equal(2000UL, previous.Id);
-        Assert.Equal(2000UL, previous.AuthorId);
+        Assert.Equal(2000UL, previous?.Id);
+        Assert.Equal(2000UL, previous?.AuthorId);
     }
 }

@@ -120,6 +120,41 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public async Task After_a_start_a_seeded_channel_needs_no_discord_read_to_chain_a_first_message()
+    {
+        // Before the restart: the user's message, stored as a node; the gateway then says it is the channel's last one.
+        var earlier = await ReceiveAsync(_discord.Say(General, 1, "here is some code:"));
+        var fetches = _discord.Fetches;
+        var restarted = new ChannelActivity();
+        restarted.Seed(General.Id, earlier.Id);
+        restarted.Seed(Dm.Id, lastMessageId: null);
+        var parents = new ParentResolver(_store, _discord, restarted);
+
+        var chained = await parents.ResolveAsync(_discord.Say(General, 1, "what does it do?", mention: true), BotId, isLatest: true, Ct);
+        var other = await parents.ResolveAsync(_discord.Say(General, 2, "hi bot", mention: true), BotId, isLatest: true, Ct);
+        var first = await parents.ResolveAsync(_discord.Say(Dm, 1, "hello"), BotId, isLatest: true, Ct);
+
+        Assert.Equal(earlier.Id, chained);
+        Assert.Null(other);
+        Assert.Null(first);
+        Assert.Equal(fetches, _discord.Fetches);
+    }
+
+    [Fact]
+    public async Task A_seeded_last_message_the_store_does_not_know_is_read_from_discord()
+    {
+        var unseen = _discord.Say(General, 1, "written while the bot was away");
+        var restarted = new ChannelActivity();
+        restarted.Seed(General.Id, unseen.Id);
+        var parents = new ParentResolver(_store, _discord, restarted);
+
+        var chained = await parents.ResolveAsync(_discord.Say(General, 1, "so?", mention: true), BotId, isLatest: true, Ct);
+
+        Assert.Equal(unseen.Id, chained); // its author was learnt from Discord
+        Assert.Equal(1, _discord.Fetches);
+    }
+
+    [Fact]
     public async Task After_a_restart_unknown_parents_are_fetched_once_and_then_come_from_the_store()
     {
         var a = _discord.Say(General, 1, "first", mention: true);

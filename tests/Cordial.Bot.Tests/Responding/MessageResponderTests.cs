@@ -193,6 +193,40 @@ public sealed class MessageResponderTests
     }
 
     [Fact]
+    public async Task Replying_to_the_note_under_an_answer_continues_that_answer_without_reading_discord()
+    {
+        await using var bot = new ResponderHarness();
+        bot.Chat.Respond = (_, _, ct) => Fallback(ct);
+
+        static async IAsyncEnumerable<ChatResponseUpdate> Fallback([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await Task.Yield();
+            ct.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "the answer")
+            {
+                ModelId = "backup",
+                AdditionalProperties = new() { [MessageResponder.FallbackFromProperty] = "main" },
+            };
+        }
+
+        await bot.SayAsync(General, 1, "first question", mention: true);
+        await bot.IdleAsync();
+        var note = bot.Surfaces.In(General.Id)[1];
+        Assert.StartsWith("-# ⚠️", note.Text, StringComparison.Ordinal);
+        var fetches = bot.Discord.Fetches;
+
+        bot.Chat.Respond = (_, _, ct) => ScriptedChatClient.Words("ok", ct);
+        await bot.SayAsync(General, 1, "and then?", replyTo: note.Id, replyToAuthor: BotId);
+        await bot.IdleAsync();
+
+        Assert.Equal(fetches, bot.Discord.Fetches);
+        var prompt = bot.Chat.Calls[^1].Messages;
+        Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant, ChatRole.User], prompt.Select(m => m.Role));
+        Assert.Equal("the answer", prompt[2].Text); // the note itself is not shown to the model
+        Assert.DoesNotContain(bot.Surfaces.In(General.Id), m => m.Text.Contains("could not be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_channel_model_set_with_a_command_is_used()
     {
         await using var bot = new ResponderHarness();

@@ -1,0 +1,155 @@
+using Cordial.Bot.Conversations;
+using Cordial.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cordial.Bot.Tests.Conversations;
+
+public sealed class WriteBehindMessageNodeStoreTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static MessageNode Node(ulong id, string text = "x") => new()
+    {
+        Id = id,
+        ChannelId = 10,
+        AuthorId = 1,
+        AuthorName = "user1",
+        Role = NodeRole.User,
+        Text = text,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    [Fact]
+    public async Task A_put_returns_before_the_database_write_and_reads_see_it_meanwhile()
+    {
+        var inner = new GatedStore();
+        await using var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance);
+
+        await store.PutAsync([Node(1, "hello")], Ct); // the inner store is blocked: this must not wait for it
+
+        Assert.Equal("hello", (await store.GetAsync(1, Ct))?.Text);
+        await Eventually.UntilAsync(() => inner.Calls == 1, "the write to start");
+        Assert.Empty(inner.Nodes);
+
+        inner.Open();
+        await Eventually.UntilAsync(() => store.PendingCount == 0, "the write to finish");
+        Assert.Equal("hello", inner.Nodes[1].Text);
+        Assert.Equal("hello", (await store.GetAsync(1, Ct))?.Text);
+    }
+
+    [Fact]
+    public async Task Writes_that_gather_while_one_is_under_way_go_together_in_order_with_deletions()
+    {
+        var inner = new GatedStore();
+        await using var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance);
+        await store.PutAsync([Node(1)], Ct);
+        await Eventually.UntilAsync(() => inner.Calls == 1, "the first write to start");
+
+        for (var id = 2UL; id <= 101; id++)
+        {
+            await store.PutAsync([Node(id)], Ct);
+        }
+
+        await store.DeleteAsync(50, Ct);
+        await store.PutAsync([Node(7, "edited")], Ct);
+        Assert.Null(await store.GetAsync(50, Ct)); // deleted, though not yet written
+
+        inner.Open();
+        await Eventually.UntilAsync(() => store.PendingCount == 0, "the writes to finish");
+
+        Assert.Equal(100, inner.Nodes.Count); // 101 put, one deleted
+        Assert.False(inner.Nodes.ContainsKey(50));
+        Assert.Equal("edited", inner.Nodes[7].Text);
+        Assert.True(inner.PutCalls <= 3, $"{inner.PutCalls} put calls"); // the first, the 49 before the deletion, the rest
+    }
+
+    [Fact]
+    public async Task A_failed_write_is_dropped_without_stopping_later_ones()
+    {
+        var inner = new GatedStore();
+        inner.Open();
+        inner.FailNext = true;
+        await using var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance);
+
+        await store.PutAsync([Node(1)], Ct);
+        await Eventually.UntilAsync(() => store.PendingCount == 0 && !inner.FailNext, "the failing write to be done with");
+        await store.PutAsync([Node(2)], Ct);
+        await Eventually.UntilAsync(() => inner.Nodes.ContainsKey(2), "the next write");
+
+        Assert.False(inner.Nodes.ContainsKey(1));
+    }
+
+    [Fact]
+    public async Task Disposing_writes_everything_still_queued()
+    {
+        var inner = new GatedStore();
+        var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance);
+        for (var id = 1UL; id <= 500; id++)
+        {
+            await store.PutAsync([Node(id)], Ct);
+        }
+
+        var disposing = store.DisposeAsync().AsTask();
+        Assert.False(disposing.IsCompleted);
+        inner.Open();
+        await disposing;
+
+        Assert.Equal(500, inner.Nodes.Count);
+    }
+
+    /// <summary>An in-memory store whose writes wait until <see cref="Open"/> is called.</summary>
+    private sealed class GatedStore : IMessageNodeStore
+    {
+        private readonly InMemoryMessageNodeStore _inner = new();
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+        private int _putCalls;
+        private volatile bool _failNext;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<ulong, MessageNode> Nodes => _inner.Nodes;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public int PutCalls => Volatile.Read(ref _putCalls);
+
+        public bool FailNext
+        {
+            get => _failNext;
+            set => _failNext = value;
+        }
+
+        public void Open() => _open.TrySetResult();
+
+        public ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken) => _inner.GetAsync(messageId, cancellationToken);
+
+        public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            Interlocked.Increment(ref _putCalls);
+            await _open.Task;
+            if (_failNext)
+            {
+                _failNext = false;
+                throw new InvalidOperationException("database is locked");
+            }
+
+            await _inner.PutAsync(nodes, cancellationToken);
+        }
+
+        public async Task DeleteAsync(ulong messageId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            await _open.Task;
+            await _inner.DeleteAsync(messageId, cancellationToken);
+        }
+
+        public Task SetResetAsync(ulong channelId, ulong userId, ulong messageId, CancellationToken cancellationToken) =>
+            _inner.SetResetAsync(channelId, userId, messageId, cancellationToken);
+
+        public ValueTask<ulong> GetResetAsync(ulong channelId, ulong userId, CancellationToken cancellationToken) =>
+            _inner.GetResetAsync(channelId, userId, cancellationToken);
+
+        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+            _inner.DeleteOlderThanAsync(cutoff, cancellationToken);
+    }
+}
