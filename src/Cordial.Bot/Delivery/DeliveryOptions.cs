@@ -37,6 +37,16 @@ public sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:00:09")]
     public TimeSpan TypingRefresh { get; set; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// Least time between two edits of an answer while it streams (the final edit goes at once). Discord allows 5
+    /// message edits per 5 s per channel: edits as fast as the bucket allows spend all five in the first moments and
+    /// then show nothing until it refills; one a second shows steady progress and spends fewer of the bot's 50
+    /// requests per second. Zero edits as fast as the bucket allows.
+    /// </summary>
+    /// <value>Default 1 second. Range 0 to 10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan EditInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether reply messages are sent with SUPPRESS_NOTIFICATIONS.</summary>
     /// <value>Default false.</value>
     public bool Silent { get; set; }

@@ -49,6 +49,7 @@ public sealed class ReplyStreamer
     private readonly int _doneColor;
     private readonly int _failedColor;
     private readonly TimeSpan _typingRefresh;
+    private readonly TimeSpan _editInterval;
     private readonly bool _silent;
     private readonly bool _showFooter;
     private readonly bool _closeCodeBlocksWhileStreaming;
@@ -116,6 +117,7 @@ public sealed class ReplyStreamer
         _doneColor = options.DoneColor;
         _failedColor = options.FailedColor;
         _typingRefresh = options.TypingRefresh;
+        _editInterval = options.EditInterval;
         _silent = options.Silent;
         _showFooter = options.ShowFooter;
         _closeCodeBlocksWhileStreaming = options.CloseCodeBlocksWhileStreaming;
@@ -368,6 +370,7 @@ public sealed class ReplyStreamer
     {
         var failures = 0;
         var freeSince = long.MinValue;
+        var nextEditAt = long.MinValue;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -385,6 +388,14 @@ public sealed class ReplyStreamer
             }
 
             var (index, render) = step.Value;
+            if (!snapshot.Ended && state.MessageIds[index] is not null && _time.GetTimestamp() < nextEditAt)
+            {
+                // Paced: wait for the interval (or the end of the stream), then edit with whatever text is newest then.
+                await WaitForEndAsync(_time.GetElapsedTime(_time.GetTimestamp(), nextEditAt), cancellationToken);
+                freeSince = _stats is null ? freeSince : _time.GetTimestamp(); // the pacing wait is not overhead
+                continue;
+            }
+
             if (_stats is not null && snapshot.UndeliveredSince >= 0)
             {
                 // Overhead: new text waited for this loop, from when it arrived or the previous call returned (pacing and
@@ -406,6 +417,8 @@ public sealed class ReplyStreamer
                     await typingStop.CancelAsync();
                 }
 
+                nextEditAt = _time.GetTimestamp() + (long)(_editInterval.TotalSeconds * _time.TimestampFrequency);
+
                 state.Shown[index] = render;
                 failures = 0;
             }
@@ -423,6 +436,31 @@ public sealed class ReplyStreamer
             }
 
             freeSince = _stats is null ? freeSince : _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>Returns after <paramref name="wait"/>, or sooner once the model's stream has ended.</summary>
+    private async Task WaitForEndAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_ended)
+                    {
+                        return;
+                    }
+                }
+
+                await _wake.Reader.ReadAsync(linked.Token);
+            }
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

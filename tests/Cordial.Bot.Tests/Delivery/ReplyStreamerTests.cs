@@ -12,8 +12,45 @@ public sealed class ReplyStreamerTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private ReplyStreamer Create(DeliveryOptions? options = null) =>
-        new(_surface, UserMessageId, options ?? new DeliveryOptions(), _time);
+    /// <summary>A streamer on the manual clock; unpaced unless <paramref name="paced"/> (pacing has tests of its own).</summary>
+    private ReplyStreamer Create(DeliveryOptions? options = null, bool paced = false)
+    {
+        options ??= new DeliveryOptions();
+        if (!paced)
+        {
+            options.EditInterval = TimeSpan.Zero;
+        }
+
+        return new(_surface, UserMessageId, options, _time);
+    }
+
+    [Fact]
+    public async Task Edits_while_streaming_keep_the_interval_and_the_final_edit_goes_at_once()
+    {
+        var stream = new ModelStream();
+        var run = Create(paced: true).RunAsync(stream.ReadAsync(Token), Token);
+
+        stream.Write("one ");
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 1, "the first send");
+        stream.Write("two ");
+        await Eventually.UntilAsync(() => _time.ActiveTimers >= 1, "the edit to wait for its interval");
+        stream.Write("three ");
+        await Eventually.UntilAsync(() => stream.Consumed == 3, "the tokens read while the edit waits");
+        Assert.Single(_surface.Calls); // within the interval: no edit yet
+
+        _time.Advance(new DeliveryOptions().EditInterval);
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 2, "the paced edit");
+        Assert.Equal("one two three", _surface.Calls[1].Message.Content?.TrimEnd());
+
+        stream.Write("four");
+        await Eventually.UntilAsync(() => _time.ActiveTimers >= 1, "the next edit to wait again");
+        stream.Complete(); // the end is delivered at once, the interval notwithstanding
+        var result = await run;
+
+        Assert.Equal(3, _surface.Calls.Count);
+        Assert.Equal(["one two three four"], _surface.CurrentTexts);
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+    }
 
     [Fact]
     public async Task Typing_starts_at_once_and_the_first_send_happens_at_the_first_token()
@@ -482,7 +519,7 @@ public sealed class ReplyStreamerTests
         var stuck = new FakeReplySurface { Hold = _ => new TaskCompletionSource().Task };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var stuckStream = new ModelStream();
-        var stuckRun = new ReplyStreamer(stuck, 1, new DeliveryOptions(), _time).RunAsync(stuckStream.ReadAsync(cts.Token), cts.Token);
+        var stuckRun = new ReplyStreamer(stuck, 1, new DeliveryOptions { EditInterval = TimeSpan.Zero }, _time).RunAsync(stuckStream.ReadAsync(cts.Token), cts.Token);
         stuckStream.Write("held forever");
         await Eventually.UntilAsync(() => stuck.Calls.Count == 1, "the stuck channel's send");
 

@@ -18,7 +18,7 @@ public sealed class StreamerOverheadTests
         var surface = new FakeReplySurface();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         surface.Hold = call => call.Kind == SurfaceCallKind.Send ? release.Task : Task.CompletedTask;
-        var streamer = new ReplyStreamer(surface, 42, new DeliveryOptions(), time, stats: stats);
+        var streamer = new ReplyStreamer(surface, 42, new DeliveryOptions { EditInterval = TimeSpan.Zero }, time, stats: stats);
         var stream = new ModelStream();
         var run = streamer.RunAsync(stream.ReadAsync(Token), Token);
 
