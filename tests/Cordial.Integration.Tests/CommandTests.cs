@@ -45,6 +45,32 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task The_time_to_acknowledge_is_in_stats_and_an_acknowledgement_discord_expired_is_logged_with_it()
+    {
+        using var logs = new CapturedLogs();
+        await using var world = await BotWorld.CreateAsync();
+        var bot = await world.StartBotAsync(logs);
+        world.Llm.Script("timed question", "Timed answer.");
+
+        await RunAsync(world, world.General.Id, world.Alice, "chat", Options("prompt", "timed question"));
+        using var http = new HttpClient { BaseAddress = bot.Address };
+        using (var stats = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/stats", UriKind.Relative), BotWorld.Token)))
+        {
+            var ack = stats.RootElement.GetProperty("overhead").GetProperty("interactionToAck");
+            Assert.Equal(1, ack.GetProperty("count").GetInt64());
+            Assert.True(ack.GetProperty("p50Us").GetDouble() > 0);
+        }
+
+        // Discord answers so slowly that the acknowledgement arrives after its 3 s: the operator learns how late it was.
+        world.Discord.Faults.SetResponseDelay(TimeSpan.FromSeconds(3.2));
+        await world.Discord.RunSlashCommandAsync(world.General.Id, world.Alice.Id, "chat", Options("prompt", "late question"), BotWorld.Token);
+        await Eventually.UntilAsync(
+            () => logs.Entries.Any(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Text.Contains("Discord had already expired it", StringComparison.Ordinal)),
+            "the expired acknowledgement to be logged");
+        world.Discord.Faults.SetResponseDelay(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task A_chat_answer_longer_than_one_message_streams_its_follow_ups_through_the_interaction_webhook()
     {
         await using var world = await BotWorld.CreateAsync(behavior: new Cordial.Emulator.Llm.LlmBehavior { TimeToFirstToken = TimeSpan.FromMilliseconds(20), TokensPerSecond = 30 });

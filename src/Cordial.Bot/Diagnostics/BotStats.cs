@@ -64,6 +64,7 @@ public sealed class BotStats : IDisposable
             "Replies finished, by outcome.");
         _meter.CreateObservableGauge("cordial.bot.overhead.message_to_request", () => Quantiles(MessageToRequest), "us", "Bot overhead from MESSAGE_CREATE received to LLM request handed to the provider.");
         _meter.CreateObservableGauge("cordial.bot.overhead.token_to_discord", () => Quantiles(TokenToDiscord), "us", "Bot overhead from model text received to the Discord call carrying it.");
+        _meter.CreateObservableGauge("cordial.bot.interaction_ack", () => Quantiles(InteractionToAck), "us", "From an interaction received to Discord's answer to its acknowledgement (must stay under 3 s).");
     }
 
     /// <summary>The meter the instruments are on.</summary>
@@ -83,6 +84,12 @@ public sealed class BotStats : IDisposable
 
     /// <summary>Model text received → Discord call carrying it started (excluding pacing).</summary>
     public LatencyHistogram TokenToDiscord { get; } = new();
+
+    /// <summary>
+    /// INTERACTION_CREATE frame read → Discord's answer to the first callback (defer or reply): Discord forgets an
+    /// interaction not acknowledged within 3 s, so this is the figure a /chat user depends on (Discord's own time included).
+    /// </summary>
+    public LatencyHistogram InteractionToAck { get; } = new();
 
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
@@ -118,6 +125,7 @@ public sealed class BotStats : IDisposable
     {
         MessageToRequest.Reset();
         TokenToDiscord.Reset();
+        InteractionToAck.Reset();
         Interlocked.Exchange(ref _messagesReceived, 0);
         Interlocked.Exchange(ref _repliesCompleted, 0);
         Interlocked.Exchange(ref _repliesFailed, 0);

@@ -1,5 +1,6 @@
 using Cordial.Bot.Commands;
 using Cordial.Bot.Delivery;
+using Cordial.Bot.Diagnostics;
 using Cordial.Discord.Models;
 using Cordial.Discord.Rest;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,12 @@ namespace Cordial.Adapters;
 /// A command's answer over the interaction endpoints: reply = callback type 4 (flag 64 when ephemeral), defer = type 5,
 /// then <see cref="AsReplySurface"/> fills @original and sends follow-ups. Never pings anyone.
 /// </summary>
-internal sealed partial class InteractionCommandResponse(DiscordRestClient rest, JsonInteraction interaction, ILogger logger) : ICommandResponse
+/// <remarks>
+/// The acknowledgement (the first callback) is timed from <paramref name="receivedTimestamp"/>, the INTERACTION_CREATE
+/// frame's arrival, into <see cref="BotStats.InteractionToAck"/>; one Discord refused as expired is logged with that time.
+/// </remarks>
+internal sealed partial class InteractionCommandResponse(
+    DiscordRestClient rest, JsonInteraction interaction, ILogger logger, long receivedTimestamp = 0, BotStats? stats = null) : ICommandResponse
 {
     public Task ReplyAsync(string content, bool ephemeral, CancellationToken cancellationToken)
     {
@@ -20,11 +26,11 @@ internal sealed partial class InteractionCommandResponse(DiscordRestClient rest,
             AllowedMentions = JsonAllowedMentions.None,
             Flags = ephemeral ? MessageFlags.Ephemeral : null,
         };
-        return rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Message(message), cancellationToken);
+        return AcknowledgeAsync(rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Message(message), cancellationToken));
     }
 
     public Task DeferAsync(bool ephemeral, CancellationToken cancellationToken) =>
-        rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Defer(ephemeral), cancellationToken);
+        AcknowledgeAsync(rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Defer(ephemeral), cancellationToken));
 
     public IReplySurface AsReplySurface() => new InteractionReplySurface(rest, interaction);
 
@@ -42,11 +48,34 @@ internal sealed partial class InteractionCommandResponse(DiscordRestClient rest,
             .Select(c => new AutocompleteChoice(c, c))
             .ToList();
         Log.Autocomplete(logger, interaction.Id, sent.Count);
-        return rest.CreateAutocompleteResponseAsync(interaction.Id, interaction.Token, sent, cancellationToken);
+        return AcknowledgeAsync(rest.CreateAutocompleteResponseAsync(interaction.Id, interaction.Token, sent, cancellationToken));
     }
+
+    private async Task AcknowledgeAsync(Task callback)
+    {
+        try
+        {
+            await callback;
+        }
+        catch (DiscordRestException ex) when (ex.ErrorCode == UnknownInteraction && receivedTimestamp != 0)
+        {
+            Log.Expired(logger, interaction.Id, (stats?.Time ?? TimeProvider.System).GetElapsedTime(receivedTimestamp).TotalMilliseconds);
+            throw;
+        }
+
+        if (stats is not null && receivedTimestamp != 0)
+        {
+            stats.RecordSince(stats.InteractionToAck, receivedTimestamp);
+        }
+    }
+
+    private const int UnknownInteraction = 10062;
 
     private static partial class Log
     {
+        [LoggerMessage(2, LogLevel.Warning, "Interaction {InteractionId} was acknowledged {Milliseconds:F0} ms after it arrived and Discord had already expired it (3 s)")]
+        public static partial void Expired(ILogger logger, ulong interactionId, double milliseconds);
+
         [LoggerMessage(1, LogLevel.Debug, "Autocomplete for interaction {InteractionId}: {Count} choices")]
         public static partial void Autocomplete(ILogger logger, ulong interactionId, int count);
     }

@@ -1,6 +1,7 @@
 using Cordial.Adapters;
 using Cordial.Bot.Commands;
 using Cordial.Bot.Conversations;
+using Cordial.Bot.Diagnostics;
 using Cordial.Bot.Responding;
 using Cordial.Discord.Gateway;
 using Cordial.Discord.Models;
@@ -24,7 +25,8 @@ internal sealed partial class GatewayEventDispatcher(
     CommandHandler commands,
     CommandRegistrar registrar,
     DiscordRestClient rest,
-    ILogger<GatewayEventDispatcher> logger)
+    ILogger<GatewayEventDispatcher> logger,
+    BotStats? stats = null)
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -122,7 +124,7 @@ internal sealed partial class GatewayEventDispatcher(
                 await OnMessageAsync(created.Message, created.ReceivedTimestamp, cancellationToken);
                 break;
             case InteractionCreateEvent interaction:
-                await OnInteractionAsync(interaction.Interaction, cancellationToken);
+                await OnInteractionAsync(interaction.Interaction, interaction.ReceivedTimestamp, cancellationToken);
                 break;
             case MessageUpdateEvent updated:
                 // A user's edit refreshes the stored node (if any); the bot's own edits (every streamed answer) cost nothing.
@@ -151,7 +153,7 @@ internal sealed partial class GatewayEventDispatcher(
         await responder.HandleAsync(incoming, cancellationToken);
     }
 
-    private async Task OnInteractionAsync(JsonInteraction interaction, CancellationToken cancellationToken)
+    private async Task OnInteractionAsync(JsonInteraction interaction, long receivedTimestamp, CancellationToken cancellationToken)
     {
         var channelId = interaction.ChannelId ?? interaction.Channel?.Id;
         if (channelId is null || string.IsNullOrEmpty(interaction.Token))
@@ -172,7 +174,7 @@ internal sealed partial class GatewayEventDispatcher(
             return;
         }
 
-        var response = new InteractionCommandResponse(rest, interaction, logger);
+        var response = new InteractionCommandResponse(rest, interaction, logger, receivedTimestamp, stats);
         await commands.HandleAsync(command, response, cancellationToken);
     }
 

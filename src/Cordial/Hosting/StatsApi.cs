@@ -53,6 +53,7 @@ internal static class StatsApi
         json.WriteStartObject("overhead");
         WriteHistogram(json, "messageToRequest", stats.MessageToRequest.Snapshot());
         WriteHistogram(json, "tokenToDiscord", stats.TokenToDiscord.Snapshot());
+        WriteHistogram(json, "interactionToAck", stats.InteractionToAck.Snapshot());
         json.WriteEndObject();
         json.WriteStartObject("process");
         json.WriteNumber("cpuSeconds", Math.Round(process.CpuSeconds, 3));

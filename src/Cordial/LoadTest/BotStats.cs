@@ -10,6 +10,7 @@ internal sealed record BotStats(
     long RepliesFailed,
     BotOverhead MessageToRequest,
     BotOverhead TokenToDiscord,
+    BotOverhead InteractionToAck,
     BotProcessStats Process)
 {
     public static BotStats Parse(JsonElement root)
@@ -23,6 +24,7 @@ internal sealed record BotStats(
             root.GetProperty("repliesFailed").GetInt64(),
             BotOverhead.Parse(overhead.GetProperty("messageToRequest")),
             BotOverhead.Parse(overhead.GetProperty("tokenToDiscord")),
+            BotOverhead.Parse(overhead.GetProperty("interactionToAck")),
             new BotProcessStats(
                 process.GetProperty("cpuSeconds").GetDouble(),
                 process.GetProperty("workingSetBytes").GetInt64(),

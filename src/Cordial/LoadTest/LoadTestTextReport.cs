@@ -17,6 +17,7 @@ internal static class LoadTestTextReport
         "answer time p50 ms", "answer time p95 ms", "answer time p99 ms",
         "bot overhead message→request p50 µs", "bot overhead message→request p95 µs", "bot overhead message→request p99 µs",
         "bot overhead token→discord p50 µs", "bot overhead token→discord p95 µs", "bot overhead token→discord p99 µs",
+        "bot interaction→acknowledged p50 ms", "bot interaction→acknowledged p95 ms", "bot interaction→acknowledged p99 ms",
         "bot cpu s", "bot peak working set MB", "bot gc gen0", "bot gc gen1", "bot gc gen2", "bot gc pause ms", "bot allocated MB",
         "bot cpu s (outside, /proc, measured window)", "bot peak rss MB (outside, VmHWM)",
         "load average", "result",
@@ -71,6 +72,9 @@ internal static class LoadTestTextReport
         Line("bot overhead token→discord p50 µs", r.Bot?.TokenToDiscord.P50Us);
         Line("bot overhead token→discord p95 µs", r.Bot?.TokenToDiscord.P95Us);
         Line("bot overhead token→discord p99 µs", r.Bot?.TokenToDiscord.P99Us);
+        Line("bot interaction→acknowledged p50 ms", r.Bot?.InteractionToAck.P50Us / 1000);
+        Line("bot interaction→acknowledged p95 ms", r.Bot?.InteractionToAck.P95Us / 1000);
+        Line("bot interaction→acknowledged p99 ms", r.Bot?.InteractionToAck.P99Us / 1000);
         Line("bot cpu s", r.Bot?.Process.CpuSeconds);
         Line("bot peak working set MB", Megabytes(r.Bot?.Process.PeakWorkingSetBytes));
         Line("bot gc gen0", r.Bot?.Process.GcGen0);
