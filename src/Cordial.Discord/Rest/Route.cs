@@ -50,6 +50,9 @@ internal sealed class Route
     /// <summary>The same route with a query string ("?a=1&amp;b=2"); the query is not part of the rate-limit key.</summary>
     public Route WithQuery(string query) => new(Method, Template, Path + query, Key.Major, UsesWebhookToken);
 
+    /// <summary>The start of an interaction callback's template, and of its major parameter's value.</summary>
+    internal const string InteractionMajorPrefix = "interactions/";
+
     public static Route Create(HttpMethod method, FormattableString path)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -69,6 +72,11 @@ internal sealed class Route
         if (template.StartsWith("channels/{0}", StringComparison.Ordinal) || template.StartsWith("guilds/{0}", StringComparison.Ordinal))
         {
             major = (string)escaped[0]!;
+        }
+        else if (template.StartsWith(InteractionMajorPrefix, StringComparison.Ordinal))
+        {
+            // No other route has this major (an interaction's callback): marked so it shares no provisional stripe.
+            major = InteractionMajorPrefix + (string)escaped[0]! + "/" + (string)escaped[1]!;
         }
         else if (webhook)
         {

@@ -17,21 +17,48 @@ internal sealed class ProvisionalRequestCounter
     private readonly int[] _stripes = new int[StripeCount];
     private readonly long[] _exhaustedUntil = new long[StripeCount];
 
+    /// <summary>The stripe of a major no other route shares (an interaction's callback): it takes part in nothing.</summary>
+    public const int NoStripe = -1;
+
+    /// <summary>
+    /// The stripe of a major parameter's value. An interaction callback's major belongs to that one route, so it gets
+    /// <see cref="NoStripe"/>: sharing a stripe with a busy channel made acknowledgements wait for that channel's bucket
+    /// to reset — seconds, past Discord's 3-second deadline (seen in the load test as expired /chat commands).
+    /// </summary>
     public static int StripeOf(string major) =>
-        (int)((uint)StringComparer.Ordinal.GetHashCode(major ?? "") % StripeCount);
+        major is not null && major.StartsWith(Route.InteractionMajorPrefix, StringComparison.Ordinal)
+            ? NoStripe
+            : (int)((uint)StringComparer.Ordinal.GetHashCode(major ?? "") % StripeCount);
 
-    public int Read(int stripe) => Volatile.Read(ref _stripes[stripe]);
+    public int Read(int stripe) => stripe == NoStripe ? 0 : Volatile.Read(ref _stripes[stripe]);
 
-    public void Increment(int stripe) => Interlocked.Increment(ref _stripes[stripe]);
+    public void Increment(int stripe)
+    {
+        if (stripe != NoStripe)
+        {
+            Interlocked.Increment(ref _stripes[stripe]);
+        }
+    }
 
-    public void Decrement(int stripe) => Interlocked.Decrement(ref _stripes[stripe]);
+    public void Decrement(int stripe)
+    {
+        if (stripe != NoStripe)
+        {
+            Interlocked.Decrement(ref _stripes[stripe]);
+        }
+    }
 
     /// <summary>The latest reset timestamp of an empty known bucket on this stripe (0 when none was recorded).</summary>
-    public long ExhaustedUntil(int stripe) => Volatile.Read(ref _exhaustedUntil[stripe]);
+    public long ExhaustedUntil(int stripe) => stripe == NoStripe ? 0 : Volatile.Read(ref _exhaustedUntil[stripe]);
 
     /// <summary>Records that a known bucket on this stripe is empty until <paramref name="until"/> (keeps the latest).</summary>
     public void MarkExhausted(int stripe, long until)
     {
+        if (stripe == NoStripe)
+        {
+            return;
+        }
+
         var current = Volatile.Read(ref _exhaustedUntil[stripe]);
         while (until > current)
         {
