@@ -76,6 +76,7 @@ public sealed partial class DiscordEmulator
             EvictSessionsLocked();
             _sessions[sessionId] = session;
             session.Attach(connection);
+            connection.UseSession(session); // before READY: whoever sees READY may inject a fault into this session
             var guilds = _guilds.Values.Where(g => session.OwnsGuild(g.Guild.Id)).ToList();
             var user = UserJson(bot.Bot.User);
             user["verified"] = true;
@@ -123,8 +124,15 @@ public sealed partial class DiscordEmulator
             _sessions.TryGetValue(sessionId, out session);
         }
 
-        if (session is null || session.Bot != bot || !session.TryResume(connection, sequence))
+        if (session is null || session.Bot != bot)
         {
+            return null;
+        }
+
+        connection.UseSession(session); // before RESUMED, as for READY
+        if (!session.TryResume(connection, sequence))
+        {
+            connection.ForgetSession();
             return null;
         }
 

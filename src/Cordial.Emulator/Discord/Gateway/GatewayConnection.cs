@@ -330,6 +330,9 @@ internal sealed class GatewayConnection
     /// <summary>Used by the INVALID_SESSION fault: the connection may IDENTIFY or RESUME again.</summary>
     public void ForgetSession() => _session = null;
 
+    /// <summary>The session this connection serves, set before its READY or RESUMED is sent.</summary>
+    internal void UseSession(GatewaySession session) => _session = session;
+
     private void CountConnectionOnce(BotState bot)
     {
         if (Interlocked.Exchange(ref _counted, 1) == 0)
