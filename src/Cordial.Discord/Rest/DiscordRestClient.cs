@@ -110,7 +110,7 @@ public sealed partial class DiscordRestClient : IDisposable
         var rateLimitRetries = 0;
         while (true)
         {
-            var ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.IsDeferrable, cancellationToken);
+            var ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.Priority, cancellationToken);
             HttpResponseMessage response;
             try
             {

@@ -36,11 +36,14 @@ internal sealed class Route
     public bool UsesWebhookToken { get; }
 
     /// <summary>
-    /// A message edit or a typing indicator: when the global limit is saturated, other requests (a reply's first
-    /// message, reads on the way to a model request) go first — a later edit carries the latest text anyway.
+    /// The lane of this request in the global limiter: reads first (a model request waits on them), message edits and
+    /// typing last (a later edit carries the latest text anyway), everything else between.
     /// </summary>
-    public bool IsDeferrable => (Method == HttpMethod.Patch && Template == "channels/{0}/messages/{1}")
-        || (Method == HttpMethod.Post && Template == "channels/{0}/typing");
+    public RequestPriority Priority =>
+        Method == HttpMethod.Get ? RequestPriority.Urgent
+        : (Method == HttpMethod.Patch && Template == "channels/{0}/messages/{1}") || (Method == HttpMethod.Post && Template == "channels/{0}/typing")
+            ? RequestPriority.Deferrable
+            : RequestPriority.Normal;
 
     /// <summary>GET, PUT, PATCH and DELETE may be repeated after a server error; POST may have happened already.</summary>
     public bool IsIdempotent => Method != HttpMethod.Post;

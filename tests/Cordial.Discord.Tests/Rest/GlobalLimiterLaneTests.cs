@@ -3,7 +3,10 @@ using Cordial.Discord.Rest.RateLimits;
 
 namespace Cordial.Discord.Tests.Rest;
 
-/// <summary>Deferrable requests (edits, typing) let other requests go first when the global limit is saturated, but not for long.</summary>
+/// <summary>
+/// The global limiter's lanes when it is saturated: reads first, then everything else, and deferrable requests (edits,
+/// typing) last, but not for long.
+/// </summary>
 public sealed class GlobalLimiterLaneTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -15,7 +18,7 @@ public sealed class GlobalLimiterLaneTests
         using var limiter = new GlobalRateLimiter(time, limit: 1, TimeSpan.FromSeconds(1));
         await limiter.AcquireAsync(Token);
 
-        var edit = limiter.AcquireAsync(deferrable: true, Token).AsTask();
+        var edit = limiter.AcquireAsync(RequestPriority.Deferrable, Token).AsTask();
         var create = limiter.AcquireAsync(Token).AsTask();
         limiter.Release(sent: true);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -35,7 +38,7 @@ public sealed class GlobalLimiterLaneTests
         using var limiter = new GlobalRateLimiter(time, limit: 1, TimeSpan.FromSeconds(1));
         await limiter.AcquireAsync(Token);
 
-        var edit = limiter.AcquireAsync(deferrable: true, Token).AsTask();
+        var edit = limiter.AcquireAsync(RequestPriority.Deferrable, Token).AsTask();
         time.Advance(FifoLimiter<bool>.MaxDeferral);
         var create = limiter.AcquireAsync(Token).AsTask();
         limiter.Release(sent: true);
@@ -50,11 +53,11 @@ public sealed class GlobalLimiterLaneTests
     {
         var time = new ManualTimeProvider();
         using var limiter = new GlobalRateLimiter(time, limit: 1, TimeSpan.FromSeconds(1));
-        var first = limiter.AcquireAsync(deferrable: true, Token);
+        var first = limiter.AcquireAsync(RequestPriority.Deferrable, Token);
         Assert.True(first.IsCompletedSuccessfully);
 
         var create = limiter.AcquireAsync(Token).AsTask();
-        var later = limiter.AcquireAsync(deferrable: true, Token).AsTask();
+        var later = limiter.AcquireAsync(RequestPriority.Deferrable, Token).AsTask();
         limiter.Release(sent: true);
         time.Advance(TimeSpan.FromSeconds(1));
 
@@ -71,8 +74,8 @@ public sealed class GlobalLimiterLaneTests
         await limiter.AcquireAsync(Token);
 
         using var cancel = new CancellationTokenSource();
-        var gone = limiter.AcquireAsync(deferrable: true, cancel.Token).AsTask();
-        var edit = limiter.AcquireAsync(deferrable: true, Token).AsTask();
+        var gone = limiter.AcquireAsync(RequestPriority.Deferrable, cancel.Token).AsTask();
+        var edit = limiter.AcquireAsync(RequestPriority.Deferrable, Token).AsTask();
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gone);
 
@@ -81,15 +84,46 @@ public sealed class GlobalLimiterLaneTests
         await edit.WaitAsync(TimeSpan.FromSeconds(30), Token);
     }
 
-    [Theory]
-    [InlineData("PATCH", true)]
-    [InlineData("POST", false)]
-    public void Message_edits_and_typing_are_deferrable_and_nothing_else(string method, bool editDeferrable)
+    [Fact]
+    public async Task A_read_goes_before_creates_that_queued_earlier_but_not_before_an_edit_past_its_deferral()
     {
-        var verb = new HttpMethod(method);
-        Assert.Equal(editDeferrable, Route.Create(verb, $"channels/{1UL}/messages/{2UL}").IsDeferrable);
-        Assert.False(Route.Create(verb, $"channels/{1UL}/messages").IsDeferrable);
-        Assert.True(Route.Create(HttpMethod.Post, $"channels/{1UL}/typing").IsDeferrable);
-        Assert.False(Route.Create(HttpMethod.Get, $"channels/{1UL}/messages/{2UL}").IsDeferrable);
+        var time = new ManualTimeProvider();
+        using var limiter = new GlobalRateLimiter(time, limit: 1, TimeSpan.FromSeconds(1));
+        await limiter.AcquireAsync(Token);
+
+        var edit = limiter.AcquireAsync(RequestPriority.Deferrable, Token).AsTask();
+        var create = limiter.AcquireAsync(RequestPriority.Normal, Token).AsTask();
+        var read = limiter.AcquireAsync(RequestPriority.Urgent, Token).AsTask();
+        limiter.Release(sent: true);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await read.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        Assert.False(create.IsCompleted);
+
+        // The edit has now waited its longest deferral: it goes before the create and a later read.
+        limiter.Release(sent: true);
+        time.Advance(FifoLimiter<bool>.MaxDeferral);
+        var laterRead = limiter.AcquireAsync(RequestPriority.Urgent, Token).AsTask();
+        await edit.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        Assert.False(create.IsCompleted);
+
+        limiter.Release(sent: true);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await laterRead.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        Assert.False(create.IsCompleted);
+        limiter.Release(sent: true);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await create.WaitAsync(TimeSpan.FromSeconds(30), Token);
+    }
+
+    [Fact]
+    public void Reads_are_urgent_message_edits_and_typing_deferrable_and_everything_else_normal()
+    {
+        Assert.Equal(RequestPriority.Urgent, Route.Create(HttpMethod.Get, $"channels/{1UL}/messages/{2UL}").Priority);
+        Assert.Equal(RequestPriority.Urgent, Route.Create(HttpMethod.Get, $"channels/{1UL}/messages").Priority);
+        Assert.Equal(RequestPriority.Deferrable, Route.Create(HttpMethod.Patch, $"channels/{1UL}/messages/{2UL}").Priority);
+        Assert.Equal(RequestPriority.Deferrable, Route.Create(HttpMethod.Post, $"channels/{1UL}/typing").Priority);
+        Assert.Equal(RequestPriority.Normal, Route.Create(HttpMethod.Post, $"channels/{1UL}/messages").Priority);
+        Assert.Equal(RequestPriority.Normal, Route.Create(HttpMethod.Post, $"channels/{1UL}/messages/{2UL}").Priority);
+        Assert.Equal(RequestPriority.Normal, Route.Create(HttpMethod.Patch, $"webhooks/{1UL}/{"t"}/messages/{2UL}").Priority);
     }
 }

@@ -3,9 +3,10 @@ namespace Cordial.Discord.Rest.RateLimits;
 /// <summary>
 /// The waiting half of every rate limiter: callers that cannot be served now queue in arrival order and are
 /// served first-in first-out when the subclass says a grant is possible (after a response or at a timer).
-/// A caller may say its request can be deferred (an edit that a later edit would overtake anyway, a typing
-/// indicator): deferrable callers are served after every other waiting caller, but never wait longer than
-/// <see cref="MaxDeferral"/> behind them, so under saturation replies start first and their edits still land.
+/// A caller gives its <see cref="RequestPriority"/>: urgent callers (reads a model request waits on) are served before
+/// normal ones, and deferrable callers (an edit that a later edit would overtake anyway, a typing indicator) after
+/// every other waiting caller, but never longer than <see cref="MaxDeferral"/> behind them — so under saturation
+/// conversations are read first, replies start next, and their edits still land.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The uncontended path takes one short lock and returns a completed <see cref="ValueTask{T}"/>
@@ -22,6 +23,7 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
 
     private static readonly TimeSpan MinimumTimerDelay = TimeSpan.FromMilliseconds(1);
 
+    private readonly Queue<Waiter> _urgent = new();
     private readonly Queue<Waiter> _waiters = new();
     private readonly Queue<Waiter> _deferred = new();
     private readonly long _maxDeferral;
@@ -46,7 +48,7 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
         {
             lock (Gate)
             {
-                return _waiters.Count + _deferred.Count;
+                return _urgent.Count + _waiters.Count + _deferred.Count;
             }
         }
     }
@@ -60,11 +62,11 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     /// </summary>
     protected abstract long NextWakeLocked(long now);
 
-    public ValueTask<TTicket> AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(deferrable: false, cancellationToken);
+    public ValueTask<TTicket> AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(RequestPriority.Normal, cancellationToken);
 
-    /// <param name="deferrable">Other waiting callers may go first (for at most <see cref="MaxDeferral"/>).</param>
+    /// <param name="priority">Which waiting callers this one passes, and which pass it.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    public ValueTask<TTicket> AcquireAsync(bool deferrable, CancellationToken cancellationToken)
+    public ValueTask<TTicket> AcquireAsync(RequestPriority priority, CancellationToken cancellationToken)
     {
         Waiter waiter;
         lock (Gate)
@@ -75,8 +77,13 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
                 PumpLocked(now);
             }
 
-            // Nobody who should go first is waiting: a non-deferrable caller passes deferred ones.
-            var ahead = deferrable ? _waiters.Count + _deferred.Count : _waiters.Count;
+            // Nobody who should go first is waiting: a caller passes the lanes below its own.
+            var ahead = priority switch
+            {
+                RequestPriority.Urgent => _urgent.Count,
+                RequestPriority.Normal => _urgent.Count + _waiters.Count,
+                _ => _urgent.Count + _waiters.Count + _deferred.Count,
+            };
             if (ahead == 0 && TryGrantLocked(now, out var ticket))
             {
                 return new ValueTask<TTicket>(ticket);
@@ -84,13 +91,13 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
 
             ObjectDisposedException.ThrowIf(_disposed, this);
             cancellationToken.ThrowIfCancellationRequested();
-            if (_waiters.Count + _deferred.Count >= MaxWaiters)
+            if (_urgent.Count + _waiters.Count + _deferred.Count >= MaxWaiters)
             {
                 throw new InvalidOperationException($"More than {MaxWaiters} requests are queued on one Discord rate-limit bucket.");
             }
 
             waiter = new Waiter(this, now);
-            (deferrable ? _deferred : _waiters).Enqueue(waiter);
+            (priority switch { RequestPriority.Urgent => _urgent, RequestPriority.Normal => _waiters, _ => _deferred }).Enqueue(waiter);
             ScheduleLocked(now);
         }
 
@@ -132,18 +139,20 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
 
     /// <summary>
     /// The queue whose head is served next (cancelled heads swept first): a deferred caller that waited past
-    /// <see cref="MaxDeferral"/>, else the first non-deferrable caller, else the first deferred one; null when none waits.
+    /// <see cref="MaxDeferral"/>, else the first urgent caller, else the first normal one, else the first deferred one;
+    /// null when none waits.
     /// </summary>
     private Queue<Waiter>? NextLocked(long now)
     {
+        SweepLocked(_urgent);
         SweepLocked(_waiters);
         SweepLocked(_deferred);
-        if (_deferred.TryPeek(out var deferred) && (now - deferred.EnqueuedAt >= _maxDeferral || _waiters.Count == 0))
+        if (_deferred.TryPeek(out var deferred) && (now - deferred.EnqueuedAt >= _maxDeferral || _urgent.Count + _waiters.Count == 0))
         {
             return _deferred;
         }
 
-        return _waiters.Count > 0 ? _waiters : null;
+        return _urgent.Count > 0 ? _urgent : _waiters.Count > 0 ? _waiters : null;
     }
 
     private static void SweepLocked(Queue<Waiter> queue)
@@ -163,7 +172,7 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
         }
     }
 
-    protected bool HasWaitersLocked => _waiters.Count + _deferred.Count > 0;
+    protected bool HasWaitersLocked => _urgent.Count + _waiters.Count + _deferred.Count > 0;
 
     private void ScheduleLocked(long now)
     {
@@ -216,11 +225,12 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
             _disposed = true;
             _timer?.Dispose();
             _timer = null;
-            foreach (var waiter in _waiters.Concat(_deferred))
+            foreach (var waiter in _urgent.Concat(_waiters).Concat(_deferred))
             {
                 waiter.Completion.TrySetException(new ObjectDisposedException(GetType().Name));
             }
 
+            _urgent.Clear();
             _waiters.Clear();
             _deferred.Clear();
         }

@@ -62,21 +62,21 @@ internal sealed partial class RateLimitManager : IDisposable
     /// <summary>Waits until a request on <paramref name="route"/> may be sent.</summary>
     /// <remarks>When the route's bucket and the global limiter both have a permit, this completes synchronously without allocating.</remarks>
     public ValueTask<RateLimitTicket> AcquireAsync(RouteKey route, bool exemptFromGlobal, CancellationToken cancellationToken) =>
-        AcquireAsync(route, exemptFromGlobal, deferrable: false, cancellationToken);
+        AcquireAsync(route, exemptFromGlobal, RequestPriority.Normal, cancellationToken);
 
     /// <summary>Waits until a request on <paramref name="route"/> may be sent.</summary>
     /// <param name="route">The request's route.</param>
     /// <param name="exemptFromGlobal">Not counted against the global limit (interaction callbacks and webhooks).</param>
-    /// <param name="deferrable">When the global limit is saturated, other requests go first (for a bounded time).</param>
+    /// <param name="priority">The request's lane in the global limiter while it is saturated.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    public ValueTask<RateLimitTicket> AcquireAsync(RouteKey route, bool exemptFromGlobal, bool deferrable, CancellationToken cancellationToken)
+    public ValueTask<RateLimitTicket> AcquireAsync(RouteKey route, bool exemptFromGlobal, RequestPriority priority, CancellationToken cancellationToken)
     {
         if (_routes.TryGetValue(route, out var state) && state.Bucket is { } bucket)
         {
             var bucketAcquire = bucket.AcquireAsync(cancellationToken);
             if (!bucketAcquire.IsCompletedSuccessfully)
             {
-                return AcquireSlowAsync(route, exemptFromGlobal, deferrable, state, bucket, bucketAcquire, cancellationToken);
+                return AcquireSlowAsync(route, exemptFromGlobal, priority, state, bucket, bucketAcquire, cancellationToken);
             }
 
             var bucketTicket = bucketAcquire.Result;
@@ -87,7 +87,7 @@ internal sealed partial class RateLimitManager : IDisposable
                     return new ValueTask<RateLimitTicket>(new RateLimitTicket(route, state, bucketTicket, HoldsGlobal: false));
                 }
 
-                var globalAcquire = _global.AcquireAsync(deferrable, cancellationToken);
+                var globalAcquire = _global.AcquireAsync(priority, cancellationToken);
                 if (globalAcquire.IsCompletedSuccessfully)
                 {
                     _ = globalAcquire.Result;
@@ -100,7 +100,7 @@ internal sealed partial class RateLimitManager : IDisposable
             state.TryReplace(bucket, NewProvisional(route));
         }
 
-        return AcquireSlowAsync(route, exemptFromGlobal, deferrable, null, null, default, cancellationToken);
+        return AcquireSlowAsync(route, exemptFromGlobal, priority, null, null, default, cancellationToken);
     }
 
     private static async ValueTask<RateLimitTicket> AwaitGlobalAsync(RateLimitTicket ticket, ValueTask<bool> globalAcquire)
@@ -119,7 +119,7 @@ internal sealed partial class RateLimitManager : IDisposable
     }
 
     private async ValueTask<RateLimitTicket> AcquireSlowAsync(
-        RouteKey route, bool exemptFromGlobal, bool deferrable, RouteState? pendingState, RouteBucket? pendingBucket, ValueTask<BucketTicket> pending, CancellationToken cancellationToken)
+        RouteKey route, bool exemptFromGlobal, RequestPriority priority, RouteState? pendingState, RouteBucket? pendingBucket, ValueTask<BucketTicket> pending, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -155,7 +155,7 @@ internal sealed partial class RateLimitManager : IDisposable
             {
                 try
                 {
-                    await _global.AcquireAsync(deferrable, cancellationToken);
+                    await _global.AcquireAsync(priority, cancellationToken);
                 }
                 catch
                 {
