@@ -12,7 +12,11 @@ namespace Cordial.Discord.Rest.RateLimits;
 /// <remarks>Thread-safe, lock-free, fixed memory.</remarks>
 internal sealed class ProvisionalRequestCounter
 {
-    private const int StripeCount = 1024;
+    /// <summary>
+    /// Stripes: 8,192 (96 KiB). With 1,024, a 1,000-channel load test found most stripes holding some busy channel's
+    /// empty bucket, so a channel's first read waited seconds for channels it has nothing to do with.
+    /// </summary>
+    internal const int StripeCount = 8192;
 
     private readonly int[] _stripes = new int[StripeCount];
     private readonly long[] _exhaustedUntil = new long[StripeCount];

@@ -20,6 +20,10 @@ internal sealed partial class RateLimitManager : IDisposable
     private readonly ConcurrentDictionary<RouteKey, RouteState> _routes = new();
     private readonly ProvisionalRequestCounter _provisional = new();
     private readonly ConcurrentDictionary<(string Hash, string Major), RouteBucket> _buckets = new();
+
+    // Discord's bucket hash belongs to the route, not to its major parameter: learned once, it places the route's
+    // first request in any other channel straight into the right bucket. One entry per route template the client uses.
+    private readonly ConcurrentDictionary<(string Method, string Template), string> _templateHashes = new();
     private readonly GlobalRateLimiter _global;
     private readonly InvalidRequestWindow _invalid;
     private readonly TimeProvider _timeProvider;
@@ -135,7 +139,7 @@ internal sealed partial class RateLimitManager : IDisposable
             }
             else
             {
-                state = _routes.GetOrAdd(route, static (key, self) => new RouteState(self.NewProvisional(key)) { LastUsed = self._timeProvider.GetTimestamp() }, this);
+                state = _routes.GetOrAdd(route, static (key, self) => new RouteState(self.NewBucketFor(key)) { LastUsed = self._timeProvider.GetTimestamp() }, this);
                 bucket = state.Bucket;
                 if (bucket is not null)
                 {
@@ -268,7 +272,13 @@ internal sealed partial class RateLimitManager : IDisposable
             return;
         }
 
-        var key = (hash, ticket.Route.Major);
+        var route = ticket.Route;
+        if (!_templateHashes.TryGetValue((route.Method, route.Template), out var known) || !string.Equals(known, hash, StringComparison.Ordinal))
+        {
+            _templateHashes[(route.Method, route.Template)] = hash;
+        }
+
+        var key = (hash, route.Major);
         if (bucket.Hash is null)
         {
             // First response on a provisional bucket: it becomes the bucket, unless another route got there first.
@@ -347,6 +357,15 @@ internal sealed partial class RateLimitManager : IDisposable
 
         return removed;
     }
+
+    /// <summary>
+    /// The bucket of a route seen for the first time: the learned bucket of its template's hash in its major when that
+    /// hash is known (its first request waits for nothing but that bucket), else a provisional one.
+    /// </summary>
+    private RouteBucket NewBucketFor(RouteKey route) =>
+        _templateHashes.TryGetValue((route.Method, route.Template), out var hash)
+            ? _buckets.GetOrAdd((hash, route.Major), static (key, self) => self.NewLearned(key.Hash, key.Major), this)
+            : NewProvisional(route);
 
     private RouteBucket NewProvisional(RouteKey route) => new(_timeProvider, hash: null, _provisional, route.Major);
 
