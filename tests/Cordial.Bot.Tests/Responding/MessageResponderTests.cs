@@ -166,22 +166,23 @@ public sealed class MessageResponderTests
         Assert.Equal("fine now", messages[1].Text);
     }
 
+    /// <summary>One update of <paramref name="text"/>, as the fallback stage sends it when "backup" answered for "main".</summary>
+    private static async IAsyncEnumerable<ChatResponseUpdate> AnsweredByBackup(string text, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Yield();
+        ct.ThrowIfCancellationRequested();
+        yield return new ChatResponseUpdate(ChatRole.Assistant, text)
+        {
+            ModelId = "backup",
+            AdditionalProperties = new() { [MessageResponder.FallbackFromProperty] = "main" },
+        };
+    }
+
     [Fact]
     public async Task A_fallback_answer_says_which_model_answered()
     {
         await using var bot = new ResponderHarness();
-        bot.Chat.Respond = (_, _, ct) => Fallback(ct);
-
-        static async IAsyncEnumerable<ChatResponseUpdate> Fallback([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-        {
-            await Task.Yield();
-            ct.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, "fine")
-            {
-                ModelId = "backup",
-                AdditionalProperties = new() { [MessageResponder.FallbackFromProperty] = "main" },
-            };
-        }
+        bot.Chat.Respond = (_, _, ct) => AnsweredByBackup("fine", ct);
 
         await bot.SayAsync(General, 1, "hi", mention: true);
         await bot.IdleAsync();
@@ -196,18 +197,7 @@ public sealed class MessageResponderTests
     public async Task Replying_to_the_note_under_an_answer_continues_that_answer_without_reading_discord()
     {
         await using var bot = new ResponderHarness();
-        bot.Chat.Respond = (_, _, ct) => Fallback(ct);
-
-        static async IAsyncEnumerable<ChatResponseUpdate> Fallback([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-        {
-            await Task.Yield();
-            ct.ThrowIfCancellationRequested();
-            yield return new ChatResponseUpdate(ChatRole.Assistant, "the answer")
-            {
-                ModelId = "backup",
-                AdditionalProperties = new() { [MessageResponder.FallbackFromProperty] = "main" },
-            };
-        }
+        bot.Chat.Respond = (_, _, ct) => AnsweredByBackup("the answer", ct);
 
         await bot.SayAsync(General, 1, "first question", mention: true);
         await bot.IdleAsync();
