@@ -23,6 +23,7 @@ internal static class BenchmarkTargets
         ["MessageCreateToRequestBenchmarks.FrameToRequest"] = new(50_000, null, "issue 5: MESSAGE_CREATE frame → LLM request built"),
         ["PromptAssemblyBenchmarks.Assemble25Messages"] = new(20_000, null, "issue 5: assemble a 25-message prompt"),
         ["LatencyHistogramBenchmarks.Record"] = new(20, 0, "load test: recording one overhead sample"),
+        ["QuotaCheckBenchmarks.UserGuildAndProviderAllowed"] = new(200, 0, "issue 5: quota check"),
     };
 
     /// <summary>The target of <paramref name="result"/>: its parameter set's own, else its method's, else none.</summary>
