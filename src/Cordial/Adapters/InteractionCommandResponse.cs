@@ -16,7 +16,7 @@ namespace Cordial.Adapters;
 /// frame's arrival, into <see cref="BotStats.InteractionToAck"/>; one Discord refused as expired is logged with that time.
 /// </remarks>
 internal sealed partial class InteractionCommandResponse(
-    DiscordRestClient rest, JsonInteraction interaction, ILogger logger, long receivedTimestamp = 0, BotStats? stats = null) : ICommandResponse
+    DiscordRestClient rest, JsonInteraction interaction, ILogger logger, long receivedTimestamp, BotStats stats) : ICommandResponse
 {
     public Task ReplyAsync(string content, bool ephemeral, CancellationToken cancellationToken)
     {
@@ -57,16 +57,13 @@ internal sealed partial class InteractionCommandResponse(
         {
             await callback;
         }
-        catch (DiscordRestException ex) when (ex.ErrorCode == UnknownInteraction && receivedTimestamp != 0)
+        catch (DiscordRestException ex) when (ex.ErrorCode == UnknownInteraction)
         {
-            Log.Expired(logger, interaction.Id, (stats?.Time ?? TimeProvider.System).GetElapsedTime(receivedTimestamp).TotalMilliseconds);
+            Log.Expired(logger, interaction.Id, stats.Time.GetElapsedTime(receivedTimestamp).TotalMilliseconds);
             throw;
         }
 
-        if (stats is not null && receivedTimestamp != 0)
-        {
-            stats.RecordSince(stats.InteractionToAck, receivedTimestamp);
-        }
+        stats.RecordSince(stats.InteractionToAck, receivedTimestamp);
     }
 
     private const int UnknownInteraction = 10062;

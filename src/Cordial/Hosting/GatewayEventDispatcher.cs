@@ -26,7 +26,7 @@ internal sealed partial class GatewayEventDispatcher(
     CommandRegistrar registrar,
     DiscordRestClient rest,
     ILogger<GatewayEventDispatcher> logger,
-    BotStats? stats = null)
+    BotStats stats)
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
