@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cordial.Llm.Pipeline;
 using Cordial.Llm.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -192,7 +193,7 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
             yield break;
         }
 
-        var seen = new List<ChatResponseUpdate>();
+        var seen = new UpdateRecorder();
         await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken).WithCancellation(cancellationToken))
         {
             seen.Add(update);

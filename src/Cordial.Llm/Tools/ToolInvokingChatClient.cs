@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Cordial.Llm.Pipeline;
 using Cordial.Llm.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -108,7 +109,7 @@ public sealed partial class ToolInvokingChatClient : DelegatingChatClient
         for (var round = 0; ; round++)
         {
             var lastRound = round >= _maxRounds;
-            var roundUpdates = new List<ChatResponseUpdate>();
+            var roundUpdates = new UpdateRecorder();
             List<FunctionCallContent>? calls = null;
             await foreach (var update in base.GetStreamingResponseAsync(history, lastRound ? WithoutToolUse(toolOptions) : toolOptions, cancellationToken))
             {

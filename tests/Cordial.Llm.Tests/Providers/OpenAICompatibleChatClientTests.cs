@@ -32,6 +32,9 @@ public sealed class OpenAICompatibleChatClientTests
             Assert.True(updates.Count >= 2, "text arrives as several updates");
             Assert.All(updates, u => Assert.Equal("small", u.ModelId));
             Assert.Equal("sim-small", updates[^1].AdditionalProperties?[ProviderResponseProperties.ProviderModelId]);
+
+            // Stages that hold updates for a whole answer (coalescing, the cache) must not keep the SDK's chunks alive.
+            Assert.All(updates, u => Assert.Null(u.RawRepresentation));
         }
     }
 
