@@ -77,9 +77,16 @@ internal sealed partial class LoadTestRunner(LoadTestOptions options, TextWriter
         using var client = LoadTestHttp.CreateClient(options.Users);
         try
         {
-            // 1. The emulators (Discord + LLM on one port), in their own process.
-            var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
-            emulator = ChildProcess.Start("emulator", executable, ["emulator", "--port", "0", "--token", token], workDirectory, quiet);
+            // 1. The emulators (Discord + LLM on one port), in their own process. They stand in for Discord and the LLM
+            //    provider, whose warm-up is not the bot's: without tiered compilation the emulator runs optimized code
+            //    from its first request, instead of re-compiling its hot paths while the start-up burst is served (that
+            //    warm-up held /chat acknowledgements ~1 s at 1,000 users; docs/PERFORMANCE.md, "Fourth session").
+            var emulatorEnvironment = new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["DOTNET_TieredCompilation"] = "0",
+            };
+            emulator = ChildProcess.Start("emulator", executable, ["emulator", "--port", "0", "--token", token], workDirectory, emulatorEnvironment);
             var listening = await WaitForLineAsync(emulator, EmulatorAddress(), "its listening address", abort.Token);
             var http = new LoadTestHttp(client, new Uri(EmulatorAddress().Match(listening).Groups[1].Value.TrimEnd('/') + "/"));
             await status.WriteLineAsync($"loadtest: emulator pid {emulator.Id.ToString(CultureInfo.InvariantCulture)} at {http.Emulator}");
