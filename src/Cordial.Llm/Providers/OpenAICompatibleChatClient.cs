@@ -1,3 +1,5 @@
+using System.ClientModel.Primitives;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -21,17 +23,13 @@ namespace Cordial.Llm.Providers;
 /// <remarks>Thread-safe; one instance per configured model. Does not own the SDK client's HTTP connection pool.</remarks>
 internal sealed class OpenAICompatibleChatClient : IChatClient
 {
-    private static readonly JsonPath[] ReasoningDeltaPaths =
-    [
-        new("$.choices[0].delta.reasoning_content"u8.ToArray()),
-        new("$.choices[0].delta.reasoning"u8.ToArray()),
-    ];
-
     private static readonly JsonPath[] ReasoningMessagePaths =
     [
         new("$.choices[0].message.reasoning_content"u8.ToArray()),
         new("$.choices[0].message.reasoning"u8.ToArray()),
     ];
+
+    private static readonly byte[] DoneMarker = "[DONE]"u8.ToArray();
 
     private readonly ChatClient _client;
     private readonly ModelOptions _model;
@@ -134,21 +132,38 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         List<OpenAI.Chat.ChatMessage> request, ChatCompletionOptions options, int imagesDropped, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The SDK builds and sends the request (its policies, authentication, errors); the events are read here
+        // (OpenAIStreamChunk), as the SDK's streaming models cost ≈ 2 KB of objects per token.
         var state = new StreamState(this, imagesDropped);
-        var enumerator = _client.CompleteChatStreamingAsync(request, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var pages = _client.CompleteChatStreamingAsync(request, options, cancellationToken).GetRawPagesAsync().GetAsyncEnumerator(cancellationToken);
+        PipelineResponse? response = null;
+        IAsyncEnumerator<SseItem<OpenAIStreamChunk?>>? events = null;
         try
         {
+            try
+            {
+                response = await pages.MoveNextAsync() ? pages.Current.GetRawResponse() : null;
+                var stream = response?.ContentStream ?? throw new InvalidOperationException("The provider's streamed answer had no body.");
+                events = SseParser.Create(stream, static (_, data) => data.SequenceEqual(DoneMarker) ? null : OpenAIStreamChunk.Parse(data))
+                    .EnumerateAsync(cancellationToken)
+                    .GetAsyncEnumerator(cancellationToken);
+            }
+            catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
+            {
+                throw translated;
+            }
+
             while (true)
             {
                 ChatResponseUpdate? update;
                 try
                 {
-                    if (!await enumerator.MoveNextAsync())
+                    if (!await events.MoveNextAsync() || events.Current.Data is not { } chunk)
                     {
                         break;
                     }
 
-                    update = state.Accept(enumerator.Current);
+                    update = state.Accept(chunk);
                 }
                 catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
                 {
@@ -163,7 +178,13 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         }
         finally
         {
-            await enumerator.DisposeAsync();
+            if (events is not null)
+            {
+                await events.DisposeAsync();
+            }
+
+            response?.Dispose(); // closes the stream, so an abandoned answer does not hold its connection
+            await pages.DisposeAsync();
         }
 
         ChatResponseUpdate last;
@@ -219,6 +240,16 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         return null;
     }
 
+    /// <summary>A streamed <c>finish_reason</c>; values other than OpenAI's own are passed on as they are.</summary>
+    private static AIChatFinishReason MapFinishReason(string reason) => reason switch
+    {
+        "stop" => AIChatFinishReason.Stop,
+        "length" => AIChatFinishReason.Length,
+        "content_filter" => AIChatFinishReason.ContentFilter,
+        "tool_calls" or "function_call" => AIChatFinishReason.ToolCalls,
+        _ => new AIChatFinishReason(reason),
+    };
+
     private static AIChatFinishReason? MapFinishReason(OpenAIChatFinishReason reason) => reason switch
     {
         OpenAIChatFinishReason.Stop => AIChatFinishReason.Stop,
@@ -249,11 +280,11 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         private bool _first = true;
 
         /// <summary>The update for <paramref name="chunk"/>, or null when it carries nothing to show yet.</summary>
-        public ChatResponseUpdate? Accept(StreamingChatCompletionUpdate chunk)
+        public ChatResponseUpdate? Accept(OpenAIStreamChunk chunk)
         {
-            _responseId ??= chunk.CompletionId;
+            _responseId ??= chunk.Id;
             _providerModel ??= chunk.Model;
-            _createdAt ??= chunk.CreatedAt == default ? null : chunk.CreatedAt;
+            _createdAt ??= chunk.CreatedAt;
             if (chunk.FinishReason is { } reason)
             {
                 _finishReason = MapFinishReason(reason);
@@ -261,10 +292,10 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
 
             if (chunk.Usage is { } usage)
             {
-                _usage = MapUsage(usage);
+                _usage = usage;
             }
 
-            foreach (var call in chunk.ToolCallUpdates)
+            foreach (var call in chunk.ToolCalls ?? [])
             {
                 if (!_toolCalls.TryGetValue(call.Index, out var builder))
                 {
@@ -272,26 +303,20 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
                     _toolCalls[call.Index] = builder;
                 }
 
-                builder.Id ??= call.ToolCallId;
-                builder.Name ??= call.FunctionName;
-                if (call.FunctionArgumentsUpdate is { } args && !args.ToMemory().IsEmpty)
-                {
-                    builder.Arguments.Append(args.ToString());
-                }
+                builder.Id ??= call.Id;
+                builder.Name ??= call.Name;
+                builder.Arguments.Append(call.Arguments);
             }
 
-            var contents = new List<AIContent>();
-            if (ReadString(ref chunk.Patch, ReasoningDeltaPaths) is { Length: > 0 } reasoning)
+            var contents = new List<AIContent>(1);
+            if (chunk.Reasoning is { Length: > 0 } reasoning)
             {
                 contents.Add(new TextReasoningContent(reasoning));
             }
 
-            foreach (var part in chunk.ContentUpdate)
+            if (chunk.Content is { Length: > 0 } text)
             {
-                if (part.Kind == ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
-                {
-                    contents.Add(new TextContent(part.Text));
-                }
+                contents.Add(new TextContent(text));
             }
 
             if (contents.Count == 0 && !(_first && imagesDropped > 0))
@@ -300,7 +325,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             }
 
             // No RawRepresentation: stages that hold updates for the whole answer (coalescing, the cache) would keep
-            // the SDK's parse graph of every chunk alive with it, ≈ 1.5 KB per token (docs/PERFORMANCE.md).
+            // whatever it refers to alive with them (docs/PERFORMANCE.md).
             var update = NewUpdate(contents);
             FlagDroppedImages(update);
             return update;
