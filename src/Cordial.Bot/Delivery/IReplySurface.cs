@@ -26,4 +26,15 @@ public interface IReplySurface
 
     /// <summary>Replaces the content or embed of a message the bot sent earlier in this channel.</summary>
     Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a message whose content is decided when Discord takes the request: <paramref name="latest"/> is asked
+    /// after the rate-limit wait (once per attempt), so a create that queued behind a busy limit carries the newest
+    /// text instead of the text it was queued with. The default asks at once.
+    /// </summary>
+    /// <returns>The new message's id.</returns>
+    Task<ulong> SendLatestAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken) => SendAsync(latest(), cancellationToken);
+
+    /// <summary>Replaces a message's content with what <paramref name="latest"/> returns when Discord takes the request (as for <see cref="SendLatestAsync"/>).</summary>
+    Task EditLatestAsync(ulong messageId, Func<OutgoingMessage> latest, CancellationToken cancellationToken) => EditAsync(messageId, latest(), cancellationToken);
 }

@@ -406,20 +406,22 @@ public sealed class ReplyStreamer
             try
             {
                 state.Calls++;
+                var latest = new LatestRender(this, state, index, render);
                 if (state.MessageIds[index] is { } messageId)
                 {
-                    await _surface.EditAsync(messageId, ToMessage(render, replyTo: null), cancellationToken);
+                    await _surface.EditLatestAsync(messageId, () => ToMessage(latest.Take(), replyTo: null), cancellationToken);
                 }
                 else
                 {
-                    var id = await _surface.SendAsync(ToMessage(render, state.ReplyTargetFor(index) ?? _replyToMessageId), cancellationToken);
+                    var replyTo = state.ReplyTargetFor(index) ?? _replyToMessageId;
+                    var id = await _surface.SendLatestAsync(() => ToMessage(latest.Take(), replyTo), cancellationToken);
                     state.MessageIds[index] = id;
                     await typingStop.CancelAsync();
                 }
 
                 nextEditAt = _time.GetTimestamp() + (long)(_editInterval.TotalSeconds * _time.TimestampFrequency);
 
-                state.Shown[index] = render;
+                state.Shown[index] = latest.Sent;
                 failures = 0;
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
@@ -436,6 +438,29 @@ public sealed class ReplyStreamer
             }
 
             freeSince = _stats is null ? freeSince : _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>
+    /// How one create or edit looks when Discord takes it: the plan is made again then, so a call that waited behind a
+    /// busy rate limit carries the newest text — under load a reply whose stream ended meanwhile is delivered in one
+    /// create instead of a create with its first words and an edit. Asked on the delivery loop's own flow (the loop is
+    /// awaiting the call), once per attempt.
+    /// </summary>
+    private sealed class LatestRender(ReplyStreamer owner, DeliveryState state, int index, PartRender planned)
+    {
+        /// <summary>What the last attempt sent (the planned render until one was made).</summary>
+        public PartRender Sent { get; private set; } = planned;
+
+        public PartRender Take()
+        {
+            // The same part only: a plan that now starts elsewhere (an earlier part to finish first) keeps this call's render.
+            if (owner.Plan(state, owner.TakeSnapshot(state)) is { } now && now.Index == index)
+            {
+                Sent = now.Render;
+            }
+
+            return Sent;
         }
     }
 

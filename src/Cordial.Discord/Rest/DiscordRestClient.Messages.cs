@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -19,12 +20,49 @@ public sealed partial class DiscordRestClient
         return SendAsync(Route.Create(HttpMethod.Post, $"channels/{channelId}/messages"), MessageBody(message), DiscordJsonContext.Default.JsonMessage, cancellationToken);
     }
 
+    /// <summary>
+    /// POST /channels/{id}/messages with a message decided when the request is sent: <paramref name="latest"/> is asked
+    /// after the rate-limit wait (once per attempt), so a caller whose content changes while it waits sends the newest.
+    /// </summary>
+    /// <exception cref="ArgumentException">The message <paramref name="latest"/> returned is not valid (thrown by this call).</exception>
+    public Task<JsonMessage> CreateMessageAsync(ulong channelId, Func<MessageCreate> latest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        return SendAsync(Route.Create(HttpMethod.Post, $"channels/{channelId}/messages"), () => MessageBody(Validated(latest()))(), DiscordJsonContext.Default.JsonMessage, cancellationToken);
+    }
+
     /// <summary>PATCH /channels/{channel}/messages/{message}.</summary>
     public Task<JsonMessage> EditMessageAsync(ulong channelId, ulong messageId, MessageEdit edit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edit);
         edit.Validate();
-        return SendAsync(Route.Create(HttpMethod.Patch, $"channels/{channelId}/messages/{messageId}"), Json(edit, RestJsonContext.Default.MessageEdit), DiscordJsonContext.Default.JsonMessage, cancellationToken);
+        return EditMessageAsync(channelId, messageId, () => edit, cancellationToken);
+    }
+
+    /// <summary>PATCH /channels/{channel}/messages/{message} with an edit decided when the request is sent (as for creates).</summary>
+    /// <exception cref="ArgumentException">The edit <paramref name="latest"/> returned is not valid (thrown by this call).</exception>
+    public Task<JsonMessage> EditMessageAsync(ulong channelId, ulong messageId, Func<MessageEdit> latest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(latest);
+        return SendAsync(
+            Route.Create(HttpMethod.Patch, $"channels/{channelId}/messages/{messageId}"),
+            () => JsonContent.Create(Validated(latest()), RestJsonContext.Default.MessageEdit),
+            DiscordJsonContext.Default.JsonMessage,
+            cancellationToken);
+    }
+
+    private static MessageCreate Validated(MessageCreate message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.Validate();
+        return message;
+    }
+
+    private static MessageEdit Validated(MessageEdit edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        edit.Validate();
+        return edit;
     }
 
     /// <summary>DELETE /channels/{channel}/messages/{message}.</summary>

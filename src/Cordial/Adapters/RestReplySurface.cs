@@ -19,4 +19,13 @@ internal sealed class RestReplySurface(DiscordRestClient rest, ulong channelId) 
 
     public Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken) =>
         rest.EditMessageAsync(channelId, messageId, RestWire.ToEdit(message), cancellationToken);
+
+    public async Task<ulong> SendLatestAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken)
+    {
+        var created = await rest.CreateMessageAsync(channelId, () => RestWire.ToCreate(latest()), cancellationToken);
+        return created.Id;
+    }
+
+    public Task EditLatestAsync(ulong messageId, Func<OutgoingMessage> latest, CancellationToken cancellationToken) =>
+        rest.EditMessageAsync(channelId, messageId, () => RestWire.ToEdit(latest()), cancellationToken);
 }

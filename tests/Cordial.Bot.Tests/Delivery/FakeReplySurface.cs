@@ -97,12 +97,63 @@ internal sealed class FakeReplySurface : IReplySurface
         }
     }
 
+    /// <summary>
+    /// When true, <see cref="SendLatestAsync"/> and <see cref="EditLatestAsync"/> ask for their content after
+    /// <see cref="Hold"/>, as the REST surface does after the rate-limit wait (the call records what was asked at its start).
+    /// </summary>
+    public bool ContentWhenTaken { get; set; }
+
+    public Task<ulong> SendLatestAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken) =>
+        ContentWhenTaken ? SendWhenTakenAsync(latest, cancellationToken) : SendAsync(latest(), cancellationToken);
+
+    public Task EditLatestAsync(ulong messageId, Func<OutgoingMessage> latest, CancellationToken cancellationToken) =>
+        ContentWhenTaken ? EditWhenTakenAsync(messageId, latest, cancellationToken) : EditAsync(messageId, latest(), cancellationToken);
+
     public async Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken)
     {
         var call = Begin(new SurfaceCall(SurfaceCallKind.Edit, messageId, message));
         try
         {
             await Gate(call, cancellationToken);
+            lock (_gate)
+            {
+                _revisions[messageId].Add(message);
+            }
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    private async Task<ulong> SendWhenTakenAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken)
+    {
+        var call = Begin(new SurfaceCall(SurfaceCallKind.Send, null, latest()));
+        try
+        {
+            await Gate(call, cancellationToken);
+            var message = latest();
+            lock (_gate)
+            {
+                var id = _nextId++;
+                _revisions[id] = [message];
+                _created.Add(id);
+                return id;
+            }
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    private async Task EditWhenTakenAsync(ulong messageId, Func<OutgoingMessage> latest, CancellationToken cancellationToken)
+    {
+        var call = Begin(new SurfaceCall(SurfaceCallKind.Edit, messageId, latest()));
+        try
+        {
+            await Gate(call, cancellationToken);
+            var message = latest();
             lock (_gate)
             {
                 _revisions[messageId].Add(message);

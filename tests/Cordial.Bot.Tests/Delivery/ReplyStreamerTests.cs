@@ -117,6 +117,57 @@ public sealed class ReplyStreamerTests
     }
 
     [Fact]
+    public async Task A_create_that_waits_for_Discord_carries_the_whole_answer_when_the_stream_ended_meanwhile()
+    {
+        // Under load a create queues behind Discord's rate limits; its content is decided when Discord takes it.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _surface.ContentWhenTaken = true;
+        _surface.Hold = _ => release.Task;
+        var stream = new ModelStream();
+        var run = Create().RunAsync(stream.ReadAsync(Token), Token);
+
+        stream.Write("The first words");
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 1, "the create, waiting");
+        Assert.Equal("The first words", _surface.Calls[0].Message.Content);
+        stream.Write(" and the rest of the answer.");
+        stream.Complete();
+        await Eventually.UntilAsync(() => stream.ReachedEnd, "the stream read to its end while the create waits");
+
+        release.SetResult();
+        var result = await run;
+
+        var only = Assert.Single(_surface.Calls);
+        Assert.Equal(SurfaceCallKind.Send, only.Kind);
+        Assert.Equal(["The first words and the rest of the answer."], _surface.CurrentTexts);
+        Assert.Equal(UserMessageId, _surface.Revisions(_surface.CreatedIds[0])[0].ReplyToMessageId);
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+    }
+
+    [Fact]
+    public async Task An_edit_that_waits_for_Discord_carries_the_newest_text()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _surface.ContentWhenTaken = true;
+        _surface.Hold = call => call.Kind == SurfaceCallKind.Edit && !release.Task.IsCompleted ? release.Task : Task.CompletedTask;
+        var stream = new ModelStream();
+        var run = Create().RunAsync(stream.ReadAsync(Token), Token);
+
+        stream.Write("one");
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 1, "the create");
+        stream.Write(" two");
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 2, "an edit, waiting");
+        stream.Write(" three");
+        stream.Complete();
+        await Eventually.UntilAsync(() => stream.ReachedEnd, "the stream read to its end while the edit waits");
+
+        release.SetResult();
+        await run;
+
+        Assert.Equal(2, _surface.Calls.Count); // the waiting edit took the end with it: no further edit
+        Assert.Equal(["one", "one two three"], _surface.Revisions(_surface.CreatedIds[0]).Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task Overflow_continues_in_reply_chained_parts_whose_unsplit_is_the_model_text()
     {
         var text = SampleAnswers.WithCodeBlocks(9000);

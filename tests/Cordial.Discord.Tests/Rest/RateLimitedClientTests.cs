@@ -12,6 +12,53 @@ public sealed class RateLimitedClientTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_message_given_as_a_function_is_built_when_its_request_leaves_after_the_rate_limit_wait()
+    {
+        var time = new ManualTimeProvider();
+        var handler = new FakeDiscordHandler
+        {
+            // One request per 10 s window for the channel's creates and edits.
+            Respond = _ => Task.FromResult(FakeDiscordHandler.Json(HttpStatusCode.OK, MessageJson, FakeDiscordHandler.Bucket("channel-writes", 1, 0, 10))),
+        };
+        using var client = new DiscordRestClient(new HttpClient(handler), new RestClientOptions { Token = "t" }, time);
+        await client.CreateMessageAsync(1, new MessageCreate { Content = "first" }, Token);
+
+        var text = "queued";
+        var asked = 0;
+        var create = client.CreateMessageAsync(1, () =>
+        {
+            Interlocked.Increment(ref asked);
+            return new MessageCreate { Content = Volatile.Read(ref text) };
+        }, Token);
+        await Eventually.UntilAsync(() => client.RateLimits.GetBucket(new RouteKey("POST", "channels/{0}/messages", "1"))?.QueueLength == 1, "the create to wait for the bucket");
+        Assert.Equal(0, Volatile.Read(ref asked));
+
+        Volatile.Write(ref text, "newest");
+        time.Advance(TimeSpan.FromSeconds(10));
+        await create.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        time.Advance(TimeSpan.FromSeconds(10)); // the window the create used is over: the edit leaves at once
+        await client.EditMessageAsync(1, 10, () => new MessageEdit { Content = Volatile.Read(ref text) + " (edited)" }, Token)
+            .WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        var requests = handler.Requests.ToArray();
+        Assert.Equal(1, asked);
+        Assert.Contains("\"content\":\"newest\"", requests[1].BodyText, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"newest (edited)\"", requests[2].BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_message_from_a_function_fails_the_call_and_frees_the_permit()
+    {
+        var handler = new FakeDiscordHandler { Respond = _ => Task.FromResult(FakeDiscordHandler.Json(HttpStatusCode.OK, MessageJson)) };
+        using var client = new DiscordRestClient(new HttpClient(handler), new RestClientOptions { Token = "t" }, new ManualTimeProvider());
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => client.CreateMessageAsync(1, () => new MessageCreate { Content = new string('x', 2001) }, Token));
+        await client.CreateMessageAsync(1, () => new MessageCreate { Content = "fine" }, Token);
+
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
     public async Task Routes_learn_a_shared_bucket_from_headers_and_wait_for_its_reset_instead_of_drawing_429s()
     {
         var time = new ManualTimeProvider();
