@@ -1,8 +1,10 @@
-using System.Collections.Concurrent;
-
 namespace Cordial.Emulator.Discord;
 
-/// <summary>A registered bot and its counters. Counters are updated with Interlocked; the invalid-request log has its own lock.</summary>
+/// <summary>
+/// A registered bot and its counters. Counters are updated with Interlocked, except the request count and its split by
+/// route, which change together under one lock so a snapshot never sees a request in one and not the other; the
+/// invalid-request log has its own lock.
+/// </summary>
 internal sealed class BotState(EmulatedBot bot)
 {
     private static readonly TimeSpan InvalidRequestWindow = TimeSpan.FromMinutes(10);
@@ -10,6 +12,7 @@ internal sealed class BotState(EmulatedBot bot)
 
     private readonly Lock _invalidGate = new();
     private readonly Queue<long> _invalidRequests = new();
+    private readonly Lock _requestGate = new();
     private long _restRequests;
     private long _tooManyRequests;
     private long _globalHits;
@@ -18,15 +21,18 @@ internal sealed class BotState(EmulatedBot bot)
     private long _resumes;
     private long _gatewaySendsRejected;
 
-    // One entry per route shape the emulator serves (a few dozen): bounded by the route table.
-    private readonly ConcurrentDictionary<string, long> _byRoute = new(StringComparer.Ordinal);
+    // One entry per route shape the emulator serves (a few dozen): bounded by the route table. Guarded by _requestGate.
+    private readonly Dictionary<string, long> _byRoute = new(StringComparer.Ordinal);
 
     public EmulatedBot Bot { get; } = bot;
 
     public void CountRequest(string route)
     {
-        Interlocked.Increment(ref _restRequests);
-        _byRoute.AddOrUpdate(route, 1, static (_, count) => count + 1);
+        lock (_requestGate)
+        {
+            _restRequests++;
+            _byRoute[route] = _byRoute.GetValueOrDefault(route) + 1;
+        }
     }
 
     public void CountTooManyRequests() => Interlocked.Increment(ref _tooManyRequests);
@@ -59,8 +65,16 @@ internal sealed class BotState(EmulatedBot bot)
             invalid = _invalidRequests.Count;
         }
 
+        long requests;
+        SortedDictionary<string, long> byRoute;
+        lock (_requestGate)
+        {
+            requests = _restRequests;
+            byRoute = new SortedDictionary<string, long>(_byRoute, StringComparer.Ordinal);
+        }
+
         return new EmulatorStats(
-            Interlocked.Read(ref _restRequests),
+            requests,
             Interlocked.Read(ref _tooManyRequests),
             Interlocked.Read(ref _globalHits),
             invalid,
@@ -68,7 +82,7 @@ internal sealed class BotState(EmulatedBot bot)
             Interlocked.Read(ref _identifies),
             Interlocked.Read(ref _resumes),
             Interlocked.Read(ref _gatewaySendsRejected),
-            new SortedDictionary<string, long>(_byRoute, StringComparer.Ordinal));
+            byRoute);
     }
 
     private void Prune(TimeProvider time, long now)
