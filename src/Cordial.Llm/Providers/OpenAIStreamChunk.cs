@@ -129,10 +129,8 @@ internal sealed class OpenAIStreamChunk
 
     private void ReadDelta(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!EnterValue(ref reader, JsonTokenType.StartObject))
         {
-            reader.Skip();
             return;
         }
 
@@ -165,10 +163,8 @@ internal sealed class OpenAIStreamChunk
 
     private void ReadToolCalls(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!EnterValue(ref reader, JsonTokenType.StartArray))
         {
-            reader.Skip();
             return;
         }
 
@@ -192,10 +188,8 @@ internal sealed class OpenAIStreamChunk
                         piece.Id = ReadStringOrNull(ref reader);
                         break;
                     case "function":
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.StartObject)
+                        if (!EnterValue(ref reader, JsonTokenType.StartObject))
                         {
-                            reader.Skip();
                             break;
                         }
 
@@ -230,10 +224,8 @@ internal sealed class OpenAIStreamChunk
 
     private static UsageDetails? ReadUsage(ref Utf8JsonReader reader)
     {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!EnterValue(ref reader, JsonTokenType.StartObject))
         {
-            reader.Skip();
             return null;
         }
 
@@ -269,10 +261,8 @@ internal sealed class OpenAIStreamChunk
 
     private static long? ReadDetail(ref Utf8JsonReader reader, string wanted)
     {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!EnterValue(ref reader, JsonTokenType.StartObject))
         {
-            reader.Skip();
             return null;
         }
 
@@ -330,6 +320,19 @@ internal sealed class OpenAIStreamChunk
         }
 
         return "";
+    }
+
+    /// <summary>Reads the next value: true when it opens a container of <paramref name="start"/>'s kind; anything else is skipped.</summary>
+    private static bool EnterValue(ref Utf8JsonReader reader, JsonTokenType start)
+    {
+        reader.Read();
+        if (reader.TokenType == start)
+        {
+            return true;
+        }
+
+        reader.Skip();
+        return false;
     }
 
     private static string? ReadStringOrNull(ref Utf8JsonReader reader)

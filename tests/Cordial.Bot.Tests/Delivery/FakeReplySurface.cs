@@ -22,6 +22,12 @@ internal sealed class FakeReplySurface : IReplySurface
     /// <summary>Called when a create/edit starts; a non-null exception is thrown by the call.</summary>
     public Func<SurfaceCall, Exception?>? Fault { get; set; }
 
+    /// <summary>
+    /// When true, <see cref="SendLatestAsync"/> and <see cref="EditLatestAsync"/> ask for their content after
+    /// <see cref="Hold"/>, as the REST surface does after the rate-limit wait (the call records what was asked at its start).
+    /// </summary>
+    public bool ContentWhenTaken { get; set; }
+
     public int MaxInFlight { get; private set; }
 
     public int TypingCount => Volatile.Read(ref _typing);
@@ -77,62 +83,26 @@ internal sealed class FakeReplySurface : IReplySurface
         return HoldTyping?.Invoke(cancellationToken) ?? Task.CompletedTask;
     }
 
-    public async Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        var call = Begin(new SurfaceCall(SurfaceCallKind.Send, null, message));
-        try
-        {
-            await Gate(call, cancellationToken);
-            lock (_gate)
-            {
-                var id = _nextId++;
-                _revisions[id] = [message];
-                _created.Add(id);
-                return id;
-            }
-        }
-        finally
-        {
-            End();
-        }
-    }
-
-    /// <summary>
-    /// When true, <see cref="SendLatestAsync"/> and <see cref="EditLatestAsync"/> ask for their content after
-    /// <see cref="Hold"/>, as the REST surface does after the rate-limit wait (the call records what was asked at its start).
-    /// </summary>
-    public bool ContentWhenTaken { get; set; }
+    public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        SendCoreAsync(message, () => message, cancellationToken);
 
     public Task<ulong> SendLatestAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken) =>
-        ContentWhenTaken ? SendWhenTakenAsync(latest, cancellationToken) : SendAsync(latest(), cancellationToken);
+        ContentWhenTaken ? SendCoreAsync(latest(), latest, cancellationToken) : SendAsync(latest(), cancellationToken);
 
     public Task EditLatestAsync(ulong messageId, Func<OutgoingMessage> latest, CancellationToken cancellationToken) =>
-        ContentWhenTaken ? EditWhenTakenAsync(messageId, latest, cancellationToken) : EditAsync(messageId, latest(), cancellationToken);
+        ContentWhenTaken ? EditCoreAsync(messageId, latest(), latest, cancellationToken) : EditAsync(messageId, latest(), cancellationToken);
 
-    public async Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken)
+    public Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken) =>
+        EditCoreAsync(messageId, message, () => message, cancellationToken);
+
+    /// <summary>A create recorded as <paramref name="asked"/> when it starts, showing what <paramref name="taken"/> returns after <see cref="Hold"/>.</summary>
+    private async Task<ulong> SendCoreAsync(OutgoingMessage asked, Func<OutgoingMessage> taken, CancellationToken cancellationToken)
     {
-        var call = Begin(new SurfaceCall(SurfaceCallKind.Edit, messageId, message));
+        var call = Begin(new SurfaceCall(SurfaceCallKind.Send, null, asked));
         try
         {
             await Gate(call, cancellationToken);
-            lock (_gate)
-            {
-                _revisions[messageId].Add(message);
-            }
-        }
-        finally
-        {
-            End();
-        }
-    }
-
-    private async Task<ulong> SendWhenTakenAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken)
-    {
-        var call = Begin(new SurfaceCall(SurfaceCallKind.Send, null, latest()));
-        try
-        {
-            await Gate(call, cancellationToken);
-            var message = latest();
+            var message = taken();
             lock (_gate)
             {
                 var id = _nextId++;
@@ -147,13 +117,13 @@ internal sealed class FakeReplySurface : IReplySurface
         }
     }
 
-    private async Task EditWhenTakenAsync(ulong messageId, Func<OutgoingMessage> latest, CancellationToken cancellationToken)
+    private async Task EditCoreAsync(ulong messageId, OutgoingMessage asked, Func<OutgoingMessage> taken, CancellationToken cancellationToken)
     {
-        var call = Begin(new SurfaceCall(SurfaceCallKind.Edit, messageId, latest()));
+        var call = Begin(new SurfaceCall(SurfaceCallKind.Edit, messageId, asked));
         try
         {
             await Gate(call, cancellationToken);
-            var message = latest();
+            var message = taken();
             lock (_gate)
             {
                 _revisions[messageId].Add(message);
