@@ -15,9 +15,8 @@ public sealed partial class DiscordRestClient
     /// <summary>POST /channels/{id}/messages (multipart when <see cref="MessageCreate.Files"/> is not empty).</summary>
     public Task<JsonMessage> CreateMessageAsync(ulong channelId, MessageCreate message, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        message.Validate();
-        return SendAsync(Route.Create(HttpMethod.Post, $"channels/{channelId}/messages"), MessageBody(message), DiscordJsonContext.Default.JsonMessage, cancellationToken);
+        Validated(message); // at once, before any rate-limit wait
+        return CreateMessageAsync(channelId, () => message, cancellationToken);
     }
 
     /// <summary>
@@ -34,8 +33,7 @@ public sealed partial class DiscordRestClient
     /// <summary>PATCH /channels/{channel}/messages/{message}.</summary>
     public Task<JsonMessage> EditMessageAsync(ulong channelId, ulong messageId, MessageEdit edit, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(edit);
-        edit.Validate();
+        Validated(edit); // at once, before any rate-limit wait
         return EditMessageAsync(channelId, messageId, () => edit, cancellationToken);
     }
 

@@ -80,8 +80,7 @@ internal sealed class OpenAIStreamChunk
                     chunk.Usage = ReadUsage(ref reader);
                     break;
                 default:
-                    reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -119,8 +118,7 @@ internal sealed class OpenAIStreamChunk
                         FinishReason = ReadStringOrNull(ref reader);
                         break;
                     default:
-                        reader.Read();
-                        reader.Skip();
+                        SkipValue(ref reader);
                         break;
                 }
             }
@@ -154,8 +152,7 @@ internal sealed class OpenAIStreamChunk
                     ReadToolCalls(ref reader);
                     break;
                 default:
-                    reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -204,16 +201,14 @@ internal sealed class OpenAIStreamChunk
                                     piece.Arguments = ReadStringOrNull(ref reader);
                                     break;
                                 default:
-                                    reader.Read();
-                                    reader.Skip();
+                                    SkipValue(ref reader);
                                     break;
                             }
                         }
 
                         break;
                     default:
-                        reader.Read();
-                        reader.Skip();
+                        SkipValue(ref reader);
                         break;
                 }
             }
@@ -250,8 +245,7 @@ internal sealed class OpenAIStreamChunk
                     usage.ReasoningTokenCount = ReadDetail(ref reader, "reasoning_tokens");
                     break;
                 default:
-                    reader.Read();
-                    reader.Skip();
+                    SkipValue(ref reader);
                     break;
             }
         }
@@ -275,8 +269,7 @@ internal sealed class OpenAIStreamChunk
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -320,6 +313,13 @@ internal sealed class OpenAIStreamChunk
         }
 
         return "";
+    }
+
+    /// <summary>Steps over the next value, whatever it is.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
     }
 
     /// <summary>Reads the next value: true when it opens a container of <paramref name="start"/>'s kind; anything else is skipped.</summary>

@@ -11,14 +11,11 @@ internal sealed class RestReplySurface(DiscordRestClient rest, ulong channelId) 
 
     public Task TriggerTypingAsync(CancellationToken cancellationToken) => rest.TriggerTypingAsync(channelId, cancellationToken);
 
-    public async Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        var created = await rest.CreateMessageAsync(channelId, RestWire.ToCreate(message), cancellationToken);
-        return created.Id;
-    }
+    public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        SendLatestAsync(() => message, cancellationToken);
 
     public Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken) =>
-        rest.EditMessageAsync(channelId, messageId, RestWire.ToEdit(message), cancellationToken);
+        EditLatestAsync(messageId, () => message, cancellationToken);
 
     public async Task<ulong> SendLatestAsync(Func<OutgoingMessage> latest, CancellationToken cancellationToken)
     {
