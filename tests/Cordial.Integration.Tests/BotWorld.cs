@@ -55,11 +55,19 @@ internal sealed class BotWorld : IAsyncDisposable
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>Starts the emulators and seeds the guild; add settings with <see cref="Set"/> before <see cref="StartBotAsync"/>.</summary>
-    public static async Task<BotWorld> CreateAsync(DiscordEmulatorOptions? discordOptions = null, LlmBehavior? behavior = null)
+    /// <param name="discordOptions">The Discord emulator's options (default: its defaults).</param>
+    /// <param name="behavior">How the simulated models answer (default: 20 ms to the first token, then at once).</param>
+    /// <param name="llmClock">The LLM emulator's clock, which paces its answers (default: the system clock).</param>
+    public static async Task<BotWorld> CreateAsync(DiscordEmulatorOptions? discordOptions = null, LlmBehavior? behavior = null, TimeProvider? llmClock = null)
     {
         var discord = await DiscordEmulatorHost.StartAsync(discordOptions, 0, Token);
         var llmOptions = new LlmEmulatorOptions();
         llmOptions.DefaultBehavior = behavior ?? new LlmBehavior { TimeToFirstToken = TimeSpan.FromMilliseconds(20), TokensPerSecond = 0 };
+        if (llmClock is not null)
+        {
+            llmOptions.TimeProvider = llmClock;
+        }
+
         var llm = await LlmEmulatorHost.StartAsync(llmOptions, 0, Token);
         var data = Path.Combine(Path.GetTempPath(), "cordial-it-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);

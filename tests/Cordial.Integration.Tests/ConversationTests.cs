@@ -1,4 +1,6 @@
+using Cordial.Bot.Conversations;
 using Cordial.Emulator.Llm;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cordial.Integration.Tests;
 
@@ -52,6 +54,68 @@ public sealed class ConversationTests
         // else is read (the gateway said the thread was empty), and no answer carries a "could not be read" note.
         Assert.Equal(1, world.Running.RestFetches);
         Assert.DoesNotContain(world.BotMessages(thread.Id), m => m.Content.Contains("could not be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_message_written_in_a_thread_while_an_answer_still_streams_continues_it_without_reading_discord()
+    {
+        // The model sends its first word, then waits for this clock: the answer stays in progress until the test moves it.
+        var clock = new ManualTimeProvider();
+        await using var world = await BotWorld.CreateAsync(behavior: new LlmBehavior { TimeToFirstToken = TimeSpan.Zero, TokensPerSecond = 1 }, llmClock: clock);
+        var thread = world.Discord.CreateThread(world.General.Id, "planning", world.Alice.Id);
+        var bot = await world.StartBotAsync();
+        world.Llm.Script("slow-question", "Thinking about Tuesday.");
+        world.Llm.Script("meanwhile", "Wednesday then.");
+
+        await world.SayAsync(thread.Id, world.Alice, $"{world.Mention} slow-question: when is the meeting?");
+        var partial = await Eventually.UntilAsync(() => world.BotMessages(thread.Id).SingleOrDefault(), m => m is not null, "the first words of the answer");
+        var store = bot.Services.GetRequiredService<IMessageNodeStore>();
+        await Eventually.UntilAsync(() => store.GetAsync(partial!.Id, BotWorld.Token), n => n is not null, "the answer in progress to be remembered");
+        var fetches = bot.RestFetches; // the thread's presumed starter (none: 404)
+
+        await world.SayAsync(thread.Id, world.Bob, $"{world.Mention} meanwhile: what about the review?");
+        var request = await Eventually.UntilAsync(() => world.RequestContaining("meanwhile"), r => r is not null, "Bob's question to reach the model");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await world.WaitForAnswerAsync(thread.Id, "Thinking about Tuesday.");
+        await world.WaitForAnswerAsync(thread.Id, "Wednesday then.");
+
+        // Bob's message continues the answer in progress, and through it Alice's question, read from the store alone.
+        Assert.Contains("slow-question: when is the meeting?", request!.RawBody, StringComparison.Ordinal);
+        Assert.Contains("Thinking", request.RawBody, StringComparison.Ordinal);
+        Assert.Equal(fetches, bot.RestFetches);
+        Assert.Equal("Thinking about Tuesday.", (await store.GetAsync(partial!.Id, BotWorld.Token))!.Text);
+    }
+
+    [Fact]
+    public async Task A_message_written_in_a_thread_while_a_chat_command_is_still_thinking_continues_it_without_reading_discord()
+    {
+        // The model's first token waits for this clock: the /chat answer stays "thinking…" until the test moves it.
+        var clock = new ManualTimeProvider();
+        await using var world = await BotWorld.CreateAsync(behavior: new LlmBehavior { TimeToFirstToken = TimeSpan.FromSeconds(1) }, llmClock: clock);
+        var thread = world.Discord.CreateThread(world.General.Id, "planning", world.Alice.Id);
+        var bot = await world.StartBotAsync();
+        world.Llm.Script("thinking-question", "Tuesday suits.");
+        world.Llm.Script("while-thinking", "At ten.");
+
+        var interaction = await world.Discord.RunSlashCommandAsync(
+            thread.Id, world.Alice.Id, "chat", new Dictionary<string, object?> { ["prompt"] = "thinking-question: pick a day" }, BotWorld.Token);
+        await interaction.WaitForCallbackAsync(BotWorld.Token).WaitAsync(TimeSpan.FromSeconds(30), BotWorld.Token);
+        var loading = Assert.Single(world.BotMessages(thread.Id));
+        var store = bot.Services.GetRequiredService<IMessageNodeStore>();
+        await Eventually.UntilAsync(() => store.GetAsync(loading.Id, BotWorld.Token), n => n is not null, "the thinking message to be remembered");
+        var fetches = bot.RestFetches;
+
+        await world.SayAsync(thread.Id, world.Bob, $"{world.Mention} while-thinking: and the time?");
+        var request = await Eventually.UntilAsync(() => world.RequestContaining("while-thinking"), r => r is not null, "Bob's question to reach the model");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.UntilAsync(() => interaction.OriginalEdits is { Count: > 0 } edits && edits[^1].Content == "Tuesday suits.", "the /chat answer");
+        await world.WaitForAnswerAsync(thread.Id, "At ten.");
+
+        // Bob's message continues the answer still thinking (nothing said yet, so no assistant turn) and Alice's prompt.
+        Assert.Contains("thinking-question: pick a day", request!.RawBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"assistant\"", request.RawBody, StringComparison.Ordinal);
+        Assert.Equal(fetches, bot.RestFetches);
+        Assert.Equal("Tuesday suits.", (await store.GetAsync(loading.Id, BotWorld.Token))!.Text);
     }
 
     [Fact]

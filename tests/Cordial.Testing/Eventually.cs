@@ -6,12 +6,16 @@ namespace Cordial.Testing;
 /// </summary>
 public static class Eventually
 {
-    public static async Task<T> UntilAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    public static Task<T> UntilAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null) =>
+        UntilAsync(() => ValueTask.FromResult(probe()), done, what, timeout);
+
+    /// <summary>Polls an asynchronous probe (such as a store read) until <paramref name="done"/> holds for its value.</summary>
+    public static async Task<T> UntilAsync<T>(Func<ValueTask<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
     {
         var deadline = TimeProvider.System.GetTimestamp() + (long)((timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds * TimeProvider.System.TimestampFrequency);
         while (true)
         {
-            var value = probe();
+            var value = await probe();
             if (done(value))
             {
                 return value;

@@ -107,7 +107,7 @@ public sealed partial class CommandHandler(
             return;
         }
 
-        await response.DeferAsync(ephemeral: false, cancellationToken);
+        var loading = await response.DeferAsync(ephemeral: false, cancellationToken);
         var message = new IncomingMessage
         {
             Id = command.Id,
@@ -117,7 +117,7 @@ public sealed partial class CommandHandler(
             Timestamp = timeProvider.GetUtcNow(),
             Content = prompt,
         };
-        await responder.AnswerCommandAsync(message, response.AsReplySurface(), cancellationToken);
+        await responder.AnswerCommandAsync(message, response.AsReplySurface(), loading, cancellationToken);
     }
 
     private async Task ModelAsync(IncomingCommand command, ICommandResponse response, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ public interface ICommandResponse
     Task ReplyAsync(string content, bool ephemeral, CancellationToken cancellationToken);
 
     /// <summary>Acknowledges now and answers later (the user sees "thinking…").</summary>
-    Task DeferAsync(bool ephemeral, CancellationToken cancellationToken);
+    /// <returns>The id of the "thinking…" message the answer will fill, when Discord said it; otherwise null.</returns>
+    Task<ulong?> DeferAsync(bool ephemeral, CancellationToken cancellationToken);
 
     /// <summary>A surface whose first send fills the deferred answer and whose later sends are follow-ups.</summary>
     IReplySurface AsReplySurface();

@@ -23,6 +23,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 4104, Level = LogLevel.Debug, Message = "Reply delivered: {Messages} messages, {Length} characters, {Calls} creates/edits, outcome {Outcome}")]
     public static partial void ReplyDelivered(ILogger logger, int messages, int length, int calls, ReplyOutcome outcome);
 
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "The listener of a reply's new message failed; delivery goes on")]
+    public static partial void PartListenerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "The reply delivery loop failed unexpectedly; delivery stopped")]
     public static partial void DeliveryLoopFailed(ILogger logger, Exception exception);
 }

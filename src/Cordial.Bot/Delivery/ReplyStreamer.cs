@@ -133,7 +133,24 @@ public sealed class ReplyStreamer
     /// <returns>What was delivered, for the store. Generation and delivery failures are reported here, not thrown.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="InvalidOperationException">The streamer was already used.</exception>
-    public async Task<ReplyResult> RunAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken)
+    public Task<ReplyResult> RunAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken) =>
+        RunAsync(updates, partCreated: null, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="updates"/> to the end while delivering them, then delivers the final state; tells
+    /// <paramref name="partCreated"/> of each message as soon as Discord created it, before the answer ends.
+    /// </summary>
+    /// <param name="updates">The model's stream.</param>
+    /// <param name="partCreated">
+    /// Called on the delivery loop after each create (awaited before the next call); a failure is logged and changes
+    /// nothing of the delivery.
+    /// </param>
+    /// <param name="cancellationToken">Cancels reading and delivery.</param>
+    /// <returns>What was delivered, for the store. Generation and delivery failures are reported here, not thrown.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The streamer was already used.</exception>
+    public async Task<ReplyResult> RunAsync(
+        IAsyncEnumerable<ChatResponseUpdate> updates, Func<ReplyPart, CancellationToken, ValueTask>? partCreated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (Interlocked.Exchange(ref _used, 1) != 0)
@@ -145,7 +162,7 @@ public sealed class ReplyStreamer
         using var typingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var readStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var typing = RunTypingAsync(typingStop.Token);
-        var delivery = RunDeliveryAsync(typingStop, readStop, cancellationToken);
+        var delivery = RunDeliveryAsync(typingStop, readStop, partCreated, cancellationToken);
         try
         {
             await ReadAsync(updates, readStop.Token);
@@ -345,12 +362,13 @@ public sealed class ReplyStreamer
         }
     }
 
-    private async Task<DeliverySummary> RunDeliveryAsync(CancellationTokenSource typingStop, CancellationTokenSource readStop, CancellationToken cancellationToken)
+    private async Task<DeliverySummary> RunDeliveryAsync(
+        CancellationTokenSource typingStop, CancellationTokenSource readStop, Func<ReplyPart, CancellationToken, ValueTask>? partCreated, CancellationToken cancellationToken)
     {
         var state = new DeliveryState(new SplitCursor(_limit));
         try
         {
-            return await DeliverAsync(state, typingStop, readStop, cancellationToken);
+            return await DeliverAsync(state, typingStop, readStop, partCreated, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -366,7 +384,12 @@ public sealed class ReplyStreamer
         }
     }
 
-    private async Task<DeliverySummary> DeliverAsync(DeliveryState state, CancellationTokenSource typingStop, CancellationTokenSource readStop, CancellationToken cancellationToken)
+    private async Task<DeliverySummary> DeliverAsync(
+        DeliveryState state,
+        CancellationTokenSource typingStop,
+        CancellationTokenSource readStop,
+        Func<ReplyPart, CancellationToken, ValueTask>? partCreated,
+        CancellationToken cancellationToken)
     {
         var failures = 0;
         var freeSince = long.MinValue;
@@ -403,6 +426,7 @@ public sealed class ReplyStreamer
                 _stats.RecordSince(_stats.TokenToDiscord, Math.Max(snapshot.UndeliveredSince, freeSince));
             }
 
+            ReplyPart? created = null;
             try
             {
                 state.Calls++;
@@ -413,9 +437,10 @@ public sealed class ReplyStreamer
                 }
                 else
                 {
-                    var replyTo = state.ReplyTargetFor(index) ?? _replyToMessageId;
-                    var id = await _surface.SendLatestAsync(() => ToMessage(latest.Take(), replyTo), cancellationToken);
+                    var previous = state.ReplyTargetFor(index);
+                    var id = await _surface.SendLatestAsync(() => ToMessage(latest.Take(), previous ?? _replyToMessageId), cancellationToken);
                     state.MessageIds[index] = id;
+                    created = new ReplyPart(id, previous, latest.Sent.Text);
                     await typingStop.CancelAsync();
                 }
 
@@ -437,7 +462,26 @@ public sealed class ReplyStreamer
                 }
             }
 
+            if (created is { } part && partCreated is not null)
+            {
+                await TellPartCreatedAsync(partCreated, part, cancellationToken);
+            }
+
             freeSince = _stats is null ? freeSince : _time.GetTimestamp();
+        }
+    }
+
+    private async ValueTask TellPartCreatedAsync(Func<ReplyPart, CancellationToken, ValueTask> partCreated, ReplyPart part, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await partCreated(part, cancellationToken);
+        }
+#pragma warning disable CA1031 // The listener's failure is not the reply's: the message exists and delivery goes on.
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+#pragma warning restore CA1031
+        {
+            DeliveryLog.PartListenerFailed(_logger, ex);
         }
     }
 

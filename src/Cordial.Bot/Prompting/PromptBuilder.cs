@@ -42,6 +42,11 @@ public sealed class PromptBuilder(PromptOptions options, TimeProvider timeProvid
 
         foreach (var node in conversation.Nodes)
         {
+            if (node.Role == NodeRole.Assistant && node.Text.Length == 0)
+            {
+                continue; // the bot's note under an answer, or an answer not yet written: nothing the model said
+            }
+
             var sameTurn = current is not null && currentRole == node.Role && (node.Role == NodeRole.Assistant || currentAuthor == node.AuthorId);
             if (!sameTurn)
             {

@@ -119,10 +119,19 @@ public sealed partial class MessageResponder(
     /// Answers a prompt given with /chat: a fresh conversation whose first node carries the interaction's id, answered
     /// on <paramref name="surface"/>; replying to the answer later continues it like any conversation.
     /// </summary>
-    public async Task AnswerCommandAsync(IncomingMessage prompt, IReplySurface surface, CancellationToken cancellationToken)
+    /// <param name="prompt">The prompt, as a message whose id is the interaction's.</param>
+    /// <param name="surface">Where the answer goes (the deferred response, then follow-ups).</param>
+    /// <param name="loadingMessageId">
+    /// The deferred response's "thinking…" message, if known: remembered at once (empty until the answer fills it), so a
+    /// message written after it in the channel continues the answer without reading it from Discord.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the submission.</param>
+    public async Task AnswerCommandAsync(IncomingMessage prompt, IReplySurface surface, ulong? loadingMessageId, CancellationToken cancellationToken)
     {
         var node = await nodes.CreateAsync(prompt, identity.UserId, parentId: null, cancellationToken);
-        await store.PutAsync([node], cancellationToken);
+        await store.PutAsync(
+            loadingMessageId is { } loading ? [node, AnswerNode(loading, prompt.Channel, "", node.Id, model: null)] : [node],
+            cancellationToken);
         coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), AnswerCountedAsync);
     }
 
@@ -179,7 +188,10 @@ public sealed partial class MessageResponder(
 
         var updates = chat.GetStreamingResponseAsync(prompt, chatOptions, token);
         var observed = new StreamObservations();
-        var result = await streamer.RunAsync(GuardVisibility(updates, attempt, observed, token), token);
+        var result = await streamer.RunAsync(
+            GuardVisibility(updates, attempt, observed, token),
+            (part, ct) => RememberPartAsync(request, channel, part, model.Name, ct),
+            token);
         stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
 
         if (result.MessageIds.Count == 0)
@@ -246,6 +258,14 @@ public sealed partial class MessageResponder(
         }
     }
 
+    /// <summary>
+    /// Stores an answer's message from the moment it exists, with what it shows so far: a message written meanwhile that
+    /// continues it (the next one in a thread or DM, a reply to it) finds it in the store instead of reading it, and
+    /// the message before it, from Discord. <see cref="StoreAnswerAsync"/> replaces it with the final text.
+    /// </summary>
+    private ValueTask RememberPartAsync(ReplyRequest request, ChannelInfo channel, ReplyPart part, string model, CancellationToken cancellationToken) =>
+        new(store.PutAsync([AnswerNode(part.MessageId, channel, part.Text, part.PreviousMessageId ?? request.Node.Id, model)], cancellationToken));
+
     private async Task StoreAnswerAsync(ReplyRequest request, ChannelInfo channel, ReplyResult result, string model, CancellationToken cancellationToken)
     {
         var parts = result.Parts; // aligned with MessageIds, whatever the mode or length limit
@@ -260,7 +280,7 @@ public sealed partial class MessageResponder(
         await store.PutAsync(answer, cancellationToken);
     }
 
-    private MessageNode AnswerNode(ulong id, ChannelInfo channel, string text, ulong parentId, string model) => new()
+    private MessageNode AnswerNode(ulong id, ChannelInfo channel, string text, ulong parentId, string? model) => new()
     {
         Id = id,
         ChannelId = channel.Id,

@@ -21,6 +21,7 @@ namespace Cordial.Discord.Models;
 [JsonSerializable(typeof(JsonMessageDelete))]
 [JsonSerializable(typeof(JsonInteraction))]
 [JsonSerializable(typeof(JsonInteractionResponse))]
+[JsonSerializable(typeof(JsonInteractionCallbackResponse))]
 [JsonSerializable(typeof(JsonApplicationCommand))]
 [JsonSerializable(typeof(JsonApplicationCommand[]))]
 [JsonSerializable(typeof(JsonReady))]

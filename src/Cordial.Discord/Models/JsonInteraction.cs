@@ -111,6 +111,28 @@ public sealed class JsonInteractionResponse
     public JsonInteractionCallbackData? Data { get; set; }
 }
 
+/// <summary>What POST /interactions/{id}/{token}/callback?with_response=true returns (the parts the bot reads).</summary>
+public sealed class JsonInteractionCallbackResponse
+{
+    [JsonPropertyName("interaction")]
+    public JsonInteractionCallback? Interaction { get; set; }
+}
+
+/// <summary>The interaction a callback answered, and the message the callback made.</summary>
+public sealed class JsonInteractionCallback
+{
+    [JsonPropertyName("id"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.WriteAsString)]
+    public ulong Id { get; set; }
+
+    /// <summary>The response message (for a deferral, the "thinking…" message the answer later fills); null when none.</summary>
+    [JsonPropertyName("response_message_id"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.WriteAsString)]
+    public ulong? ResponseMessageId { get; set; }
+
+    /// <summary>Whether the response message is still in its loading state (a deferral).</summary>
+    [JsonPropertyName("response_message_loading")]
+    public bool? ResponseMessageLoading { get; set; }
+}
+
 public sealed class JsonInteractionCallbackData
 {
     [JsonPropertyName("content")]

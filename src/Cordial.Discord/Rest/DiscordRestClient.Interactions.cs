@@ -5,7 +5,22 @@ namespace Cordial.Discord.Rest;
 public sealed partial class DiscordRestClient
 {
     /// <summary>POST /interactions/{id}/{token}/callback (within 3 s of the interaction; exempt from the global limit).</summary>
-    public Task CreateInteractionResponseAsync(ulong interactionId, string interactionToken, InteractionCallback callback, CancellationToken cancellationToken = default)
+    public Task CreateInteractionResponseAsync(ulong interactionId, string interactionToken, InteractionCallback callback, CancellationToken cancellationToken = default) =>
+        SendAsync(CallbackRoute(interactionId, interactionToken, callback), Json(callback, RestJsonContext.Default.InteractionCallback), cancellationToken);
+
+    /// <summary>
+    /// POST /interactions/{id}/{token}/callback?with_response=true: the same callback, answered with what it made — for
+    /// a deferral, the id of the "thinking…" message that the answer will fill, known before the answer's first edit.
+    /// </summary>
+    public Task<JsonInteractionCallbackResponse> CreateInteractionResponseWithResultAsync(
+        ulong interactionId, string interactionToken, InteractionCallback callback, CancellationToken cancellationToken = default) =>
+        SendAsync(
+            CallbackRoute(interactionId, interactionToken, callback).WithQuery("?with_response=true"),
+            Json(callback, RestJsonContext.Default.InteractionCallback),
+            DiscordJsonContext.Default.JsonInteractionCallbackResponse,
+            cancellationToken);
+
+    private static Route CallbackRoute(ulong interactionId, string interactionToken, InteractionCallback callback)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(interactionToken);
         ArgumentNullException.ThrowIfNull(callback);
@@ -15,8 +30,7 @@ public sealed partial class DiscordRestClient
             throw new ArgumentException("Files in an interaction callback are not supported; send them in a follow-up.", nameof(callback));
         }
 
-        var route = Route.Create(HttpMethod.Post, $"interactions/{interactionId}/{interactionToken}/callback");
-        return SendAsync(route, Json(callback, RestJsonContext.Default.InteractionCallback), cancellationToken);
+        return Route.Create(HttpMethod.Post, $"interactions/{interactionId}/{interactionToken}/callback");
     }
 
     /// <summary>

@@ -29,8 +29,12 @@ internal sealed partial class InteractionCommandResponse(
         return AcknowledgeAsync(rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Message(message), cancellationToken));
     }
 
-    public Task DeferAsync(bool ephemeral, CancellationToken cancellationToken) =>
-        AcknowledgeAsync(rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionCallback.Defer(ephemeral), cancellationToken));
+    public async Task<ulong?> DeferAsync(bool ephemeral, CancellationToken cancellationToken)
+    {
+        var callback = rest.CreateInteractionResponseWithResultAsync(interaction.Id, interaction.Token, InteractionCallback.Defer(ephemeral), cancellationToken);
+        await AcknowledgeAsync(callback);
+        return (await callback).Interaction?.ResponseMessageId;
+    }
 
     public IReplySurface AsReplySurface() => new InteractionReplySurface(rest, interaction);
 

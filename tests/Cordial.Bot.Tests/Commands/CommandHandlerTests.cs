@@ -69,6 +69,32 @@ public sealed class CommandHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chats_thinking_message_is_remembered_from_the_deferral_and_filled_with_the_answer()
+    {
+        var release = new TaskCompletionSource();
+        _bot.Chat.Respond = (_, _, ct) => Later(ct);
+
+        async IAsyncEnumerable<Microsoft.Extensions.AI.ChatResponseUpdate> Later([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await release.Task.WaitAsync(ct);
+            yield return new Microsoft.Extensions.AI.ChatResponseUpdate(Microsoft.Extensions.AI.ChatRole.Assistant, "Tuesday.");
+        }
+
+        var interaction = _nextInteraction;
+        var response = await RunAsync("chat", options: ("prompt", "pick a day"));
+
+        // Before the model said anything: the "thinking…" message continues the prompt, with no text of its own yet.
+        var loading = Assert.IsType<ulong>(response.LoadingMessageId);
+        var thinking = _bot.Store.Nodes[loading];
+        Assert.Equal((interaction, ""), (thinking.ParentId!.Value, thinking.Text));
+        release.SetResult();
+        await _bot.IdleAsync();
+
+        Assert.Equal(loading, Assert.Single(response.SurfaceMessages).Key);
+        Assert.Equal("Tuesday.", _bot.Store.Nodes[loading].Text);
+    }
+
+    [Fact]
     public async Task Reset_makes_the_next_direct_message_start_fresh()
     {
         await _bot.SayAsync(Dm, 1, "remember 42");

@@ -18,10 +18,18 @@ internal sealed class RecordingCommandResponse : ICommandResponse
         return Task.CompletedTask;
     }
 
-    public Task DeferAsync(bool ephemeral, CancellationToken cancellationToken)
+    /// <summary>The "thinking…" message a deferral made (its id comes from the same sequence as the surface's messages).</summary>
+    public ulong? LoadingMessageId { get; private set; }
+
+    public Task<ulong?> DeferAsync(bool ephemeral, CancellationToken cancellationToken)
     {
         DeferredEphemeral = ephemeral;
-        return Task.CompletedTask;
+        lock (SurfaceMessages)
+        {
+            LoadingMessageId = ++_nextId;
+        }
+
+        return Task.FromResult(LoadingMessageId);
     }
 
     public IReplySurface AsReplySurface() => new Surface(this);
@@ -40,7 +48,8 @@ internal sealed class RecordingCommandResponse : ICommandResponse
         {
             lock (owner.SurfaceMessages)
             {
-                var id = ++owner._nextId;
+                // The first send fills the deferred "thinking…" message (Discord's @original keeps its id).
+                var id = owner.LoadingMessageId is { } loading && !owner.SurfaceMessages.ContainsKey(loading) ? loading : ++owner._nextId;
                 owner.SurfaceMessages[id] = message.Text;
                 return Task.FromResult(id);
             }

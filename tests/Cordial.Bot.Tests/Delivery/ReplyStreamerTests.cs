@@ -194,6 +194,44 @@ public sealed class ReplyStreamerTests
     }
 
     [Fact]
+    public async Task Each_message_is_told_when_it_is_created_with_the_one_before_it_and_what_it_shows()
+    {
+        var text = SampleAnswers.WithCodeBlocks(5000);
+        var stream = new ModelStream();
+        var told = new List<(ReplyPart Part, int CallsSoFar)>();
+        var run = Create().RunAsync(stream.ReadAsync(Token), (part, _) =>
+        {
+            told.Add((part, _surface.Calls.Count));
+            return ValueTask.CompletedTask;
+        }, Token);
+        stream.Write("First words");
+        await Eventually.UntilAsync(() => told.Count == 1, "the first message to be told");
+        var first = told[0];
+
+        // Told while the answer still streams, right after its create, with what the create showed.
+        Assert.Equal(new ReplyPart(_surface.CreatedIds[0], null, "First words"), first.Part);
+        Assert.Equal(1, first.CallsSoFar);
+        stream.Write(text);
+        stream.Complete();
+        var result = await run;
+
+        Assert.True(result.MessageIds.Count >= 2, $"expected an overflow, got {result.MessageIds.Count} message(s)");
+        Assert.Equal(result.MessageIds, told.Select(t => t.Part.MessageId));
+        Assert.Equal([null, .. result.MessageIds.SkipLast(1).Select(id => (ulong?)id)], told.Select(t => t.Part.PreviousMessageId));
+    }
+
+    [Fact]
+    public async Task A_failing_listener_of_new_messages_changes_nothing_of_the_delivery()
+    {
+        var stream = ModelStream.Of(ModelStream.Chunks("An answer that arrives in pieces.", 4));
+        var result = await Create().RunAsync(stream.ReadAsync(Token), (_, _) => throw new InvalidOperationException("store down"), Token);
+
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+        Assert.Equal(["An answer that arrives in pieces."], _surface.CurrentTexts);
+        Assert.Single(_surface.CreatedIds);
+    }
+
+    [Fact]
     public async Task Chunks_that_split_surrogate_pairs_and_fences_lose_no_character()
     {
         var text = string.Concat(Enumerable.Range(0, 400).Select(i => $"😀{i}```x\n"));

@@ -63,6 +63,27 @@ public sealed class PromptBuilderTests
     }
 
     [Fact]
+    public void The_bots_messages_without_text_add_no_turn()
+    {
+        // A /chat answer still "thinking…" between two people's messages, and a note under a finished answer.
+        var conversation = new Conversation(
+        [
+            Node(1, NodeRole.User, "pick a day"),
+            Node(2, NodeRole.Assistant, "", author: 999),
+            Node(3, NodeRole.User, "and the time?", author: 2, name: "bo"),
+            Node(4, NodeRole.Assistant, "At ten.", author: 999),
+            Node(5, NodeRole.Assistant, "", author: 999),
+            Node(6, NodeRole.User, "thanks", author: 2, name: "bo"),
+        ], []);
+
+        var prompt = new PromptBuilder(new PromptOptions { SystemPrompt = "S" }, _time).Build(conversation, new PromptContext(General, "bo"));
+
+        Assert.Equal(
+            [(ChatRole.User, "ana: pick a day"), (ChatRole.User, "bo: and the time?"), (ChatRole.Assistant, "At ten."), (ChatRole.User, "bo: thanks")],
+            prompt.Skip(1).Select(m => (m.Role, m.Text)));
+    }
+
+    [Fact]
     public void Direct_messages_are_not_prefixed_and_images_ride_on_their_own_turn()
     {
         var conversation = new Conversation(

@@ -233,6 +233,25 @@ public sealed class DiscordRestClientEmulatorTests
     }
 
     [Fact]
+    public async Task A_deferral_with_its_result_names_the_thinking_message_that_the_answer_then_fills()
+    {
+        await using var f = await Fixture.StartAsync();
+        var channel = f.NewChannel();
+        var user = f.Emulator.CreateUser("alice");
+        await f.Client.BulkOverwriteGlobalCommandsAsync(f.Bot.ApplicationId, [new JsonApplicationCommand { Name = "ask", Description = "Ask the bot" }], Token);
+
+        var interaction = await f.Emulator.RunSlashCommandAsync(channel, user.Id, "ask", cancellationToken: Token);
+        var result = await f.Client.CreateInteractionResponseWithResultAsync(interaction.Id, interaction.Token, InteractionCallback.Defer(), Token);
+        var original = await f.Client.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, new MessageEdit { Content = "answer" }, Token);
+
+        Assert.Equal(5, interaction.CallbackType);
+        Assert.Equal(interaction.Id, result.Interaction!.Id);
+        Assert.True(result.Interaction.ResponseMessageLoading);
+        Assert.Equal(original.Id, result.Interaction.ResponseMessageId);
+        Assert.Equal("answer", f.Emulator.GetMessage(channel, original.Id)!.Content);
+    }
+
+    [Fact]
     public async Task Autocomplete_results_reach_the_emulator_as_choices()
     {
         await using var f = await Fixture.StartAsync();
