@@ -130,6 +130,32 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task An_edit_of_cordial_json_is_noticed_and_reloaded()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "cordial-config-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            var file = Path.Combine(root, CordialConfiguration.FileName);
+            await File.WriteAllTextAsync(file, """{ "Bot": { "Prompt": { "SystemPrompt": "before" } } }""", TestContext.Current.CancellationToken);
+            var configuration = CordialConfiguration.Build(root, includeEnvironment: false);
+            Assert.Equal("before", configuration["Bot:Prompt:SystemPrompt"]);
+
+            // Other files under the root (the database in data/) change all the time; this one is what is reloaded.
+            Directory.CreateDirectory(Path.Combine(root, "data"));
+            await File.WriteAllTextAsync(Path.Combine(root, "data", "cordial.db-wal"), "x", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(file, """{ "Bot": { "Prompt": { "SystemPrompt": "after" } } }""", TestContext.Current.CancellationToken);
+            File.SetLastWriteTimeUtc(file, File.GetLastWriteTimeUtc(file).AddSeconds(2)); // a coarse file-system clock still shows a change
+
+            await Eventually.UntilAsync(() => configuration["Bot:Prompt:SystemPrompt"], v => v == "after", "the edited file to be reloaded");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Cordial_json_in_the_content_root_is_read_and_overrides_win()
     {
         var root = Path.Combine(Path.GetTempPath(), "cordial-config-" + Guid.NewGuid().ToString("N"));

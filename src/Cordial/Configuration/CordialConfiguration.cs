@@ -1,3 +1,5 @@
+using Microsoft.Extensions.FileProviders;
+
 namespace Cordial.Configuration;
 
 /// <summary>
@@ -13,9 +15,9 @@ internal static class CordialConfiguration
 
     public static IConfigurationRoot Build(string contentRoot, IEnumerable<KeyValuePair<string, string?>>? overrides = null, bool includeEnvironment = true)
     {
-        var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: true)
-            .AddJsonFile(Path.Combine(Path.GetFullPath(contentRoot), FileName), optional: true, reloadOnChange: true);
+        var builder = new ConfigurationBuilder();
+        AddWatchedJsonFile(builder, AppContext.BaseDirectory, "appsettings.json");
+        AddWatchedJsonFile(builder, Path.GetFullPath(contentRoot), FileName);
         if (includeEnvironment)
         {
             builder.AddEnvironmentVariables().AddEnvironmentVariables("CORDIAL_");
@@ -27,5 +29,27 @@ internal static class CordialConfiguration
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// An optional JSON file reloaded when it changes, noticed by polling its time stamp (every 4 seconds) instead of a
+    /// file-system watcher: that watcher covers the file's whole directory tree — the data directory too, where every
+    /// database write became an event to process, and one inotify watch per subdirectory when started from a large one.
+    /// </summary>
+    /// <remarks>The file provider lives as long as the process (one configuration per process); it is not disposed.</remarks>
+    private static void AddWatchedJsonFile(ConfigurationBuilder builder, string directory, string fileName)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return; // nothing to read or watch: the file is optional
+        }
+
+        builder.AddJsonFile(source =>
+        {
+            source.FileProvider = new PhysicalFileProvider(directory) { UsePollingFileWatcher = true, UseActivePolling = true };
+            source.Path = fileName;
+            source.Optional = true;
+            source.ReloadOnChange = true;
+        });
     }
 }
