@@ -56,7 +56,10 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
         return false;
     }
 
-    /// <summary>Hands a request over; returns at once (the answer runs in the background, tracked for shutdown).</summary>
+    /// <summary>
+    /// Hands a request over; returns when the answer first waits (for the model, Discord or a slot), and the answer goes
+    /// on in the background, tracked for shutdown.
+    /// </summary>
     public void Submit(ReplyRequest request, AttemptAsync attempt)
     {
         var key = (request.Message.ChannelId, request.Message.Author.Id);
@@ -89,8 +92,9 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
             return;
         }
 
-
-        var run = Task.Run(() => RunSlotAsync(key, slot, attempt));
+        // Started here, not queued: the answer runs on the caller's thread up to its first wait for I/O (the model
+        // request is on the wire by then), so a busy thread pool's queue is not on every message's path.
+        var run = RunSlotAsync(key, slot, attempt);
         lock (_gate)
         {
             _running.Add(run);
