@@ -20,7 +20,8 @@ internal sealed class InFlightCall
     private readonly TaskCompletionSource<ChatResponse> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<InFlightCall> _detach;
     private readonly int _maxBuffered;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed outside the lock; a waiting reader continues on the pump's thread (no thread-pool hop per update).
+    private TaskCompletionSource _changed = new();
     private int _waiters;
     private bool _joinable = true;
     private bool _completed;
@@ -193,7 +194,7 @@ internal sealed class InFlightCall
             }
 
             changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _changed = new TaskCompletionSource();
         }
 
         if (detach)
