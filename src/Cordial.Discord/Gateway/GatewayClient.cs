@@ -78,11 +78,19 @@ public sealed class GatewayClient : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
             SingleWriter = false,
+
+            // A waiting reader takes the event on the shard's receive loop instead of through the thread pool's queue,
+            // which under load was most of the time between a frame's arrival and its handling (see Events).
+            AllowSynchronousContinuations = true,
         });
     }
 
     /// <summary>Dispatches from every shard, in order per shard. Completes when the client stops; completes with a
     /// <see cref="GatewayFatalException"/> when Discord closed a shard with a fatal code.</summary>
+    /// <remarks>
+    /// A reader waiting for an event continues on the receiving shard's loop: the reading loop must only hand each
+    /// event on (queue it, update a cache) and leave longer work to other tasks, or it delays the shard's next frame.
+    /// </remarks>
     public ChannelReader<GatewayEvent> Events => _events.Reader;
 
     /// <summary>Minimum time between two IDENTIFY of one max_concurrency bucket: Discord's 5 s (tests shorten it).</summary>

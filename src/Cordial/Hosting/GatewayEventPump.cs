@@ -6,10 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Cordial.Hosting;
 
 /// <summary>
-/// Moves gateway events to handlers without ever running a handler on the read loop: cache events are applied in
-/// place, the rest are handled with the events of one channel in order and different channels side by side, so a slow
-/// handler (a REST call waiting for its rate limit) holds up its own channel only — never another channel, and never
-/// an interaction that must be acknowledged within Discord's 3 seconds (interactions are keyed by their own id).
+/// Moves gateway events to handlers: cache events are applied in place, the rest are handled with the events of one
+/// channel in order and different channels side by side. A handler of an idle channel starts on the read loop (no trip
+/// through the thread pool's queue: under load that trip was most of a message's time before its model request) and
+/// leaves it at its first wait, so a slow handler (a REST call waiting for its rate limit) holds up its own channel
+/// only — never another channel, and never an interaction that must be acknowledged within Discord's 3 seconds
+/// (interactions are keyed by their own id). Handlers must therefore never block a thread.
 /// At most <c>Discord:EventHandlers</c> handlers run at once (and as many more for interactions, which have their own
 /// so that busy message handlers never delay an acknowledgement); at most <c>Discord:EventQueueCapacity</c> events wait,
 /// and then the reader waits (backpressure, nothing dropped). Each event is handled with its own timeout, try/catch

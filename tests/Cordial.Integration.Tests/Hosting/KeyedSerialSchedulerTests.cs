@@ -39,6 +39,30 @@ public sealed class KeyedSerialSchedulerTests
     }
 
     [Fact]
+    public async Task An_idle_keys_item_starts_on_the_givers_thread_and_a_busy_keys_item_waits_its_turn()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var startedOn = new ConcurrentDictionary<int, int>();
+        using var scheduler = new KeyedSerialScheduler<int>(maxConcurrent: 8, capacity: 100, async item =>
+        {
+            startedOn[item] = Environment.CurrentManagedThreadId;
+            await release.Task;
+        });
+
+        // No trip through the thread pool's queue before an item of an idle key starts: it has started when the call returns.
+        var giver = Environment.CurrentManagedThreadId;
+        await scheduler.EnqueueAsync(key: 1, 10, Token);
+        await scheduler.EnqueueAsync(key: 1, 11, Token);
+        Assert.Equal(giver, startedOn[10]);
+        Assert.False(startedOn.ContainsKey(11)); // behind 10, which still runs
+
+        release.SetResult();
+        scheduler.Complete();
+        await scheduler.Completion.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        Assert.True(startedOn.ContainsKey(11));
+    }
+
+    [Fact]
     public async Task A_held_item_holds_up_its_own_key_only()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
