@@ -140,9 +140,13 @@ internal sealed class InFlightCall
     /// <summary>Every update of the stream from the start (each a copy), then its end or its failure.</summary>
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // One registration per reader, not one per wait (a cancellable wait per streamed update cost a promise and a
+        // registration each): cancelling wakes the waiting readers, which look again, and this one leaves.
+        using var wake = cancellationToken.UnsafeRegister(static call => ((InFlightCall)call!).Wake(), this);
         var next = 0;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ChatResponseUpdate? item = null;
             Task? wait = null;
             ExceptionDispatchInfo? error = null;
@@ -175,9 +179,22 @@ internal sealed class InFlightCall
             }
             else
             {
-                await wait!.WaitAsync(cancellationToken);
+                await wait!;
             }
         }
+    }
+
+    /// <summary>Wakes every waiting reader without news (a reader's cancellation).</summary>
+    private void Wake()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource();
+        }
+
+        changed.TrySetResult();
     }
 
     private void Append(ChatResponseUpdate update)
