@@ -129,6 +129,13 @@ public sealed partial class WriteBehindMessageNodeStore : IMessageNodeStore, IAs
 
     private async Task WritePutsAsync(List<Pending> puts)
     {
+        lock (_gate)
+        {
+            // A node put again before its first put was written (an answer's message stored when created, then with its
+            // final text) is written once, by the newer put, which is behind it in the queue.
+            puts.RemoveAll(put => !(_pending.TryGetValue(put.Id, out var latest) && ReferenceEquals(latest, put)));
+        }
+
         if (puts.Count == 0)
         {
             return;

@@ -64,6 +64,23 @@ public sealed class WriteBehindMessageNodeStoreTests
     }
 
     [Fact]
+    public async Task A_node_put_again_before_it_was_written_is_written_once_with_the_newer_content()
+    {
+        var inner = new GatedStore();
+        await using var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance);
+        await store.PutAsync([Node(1)], Ct);
+        await Eventually.UntilAsync(() => inner.Calls == 1, "the first write to start");
+
+        await store.PutAsync([Node(2, "the first words")], Ct);
+        await store.PutAsync([Node(2, "the whole answer")], Ct);
+        inner.Open();
+        await Eventually.UntilAsync(() => store.PendingCount == 0, "the writes to finish");
+
+        Assert.Equal("the whole answer", inner.Nodes[2].Text);
+        Assert.Equal(2, inner.NodesWritten); // node 1, then node 2 once
+    }
+
+    [Fact]
     public async Task A_failed_write_is_dropped_without_stopping_later_ones()
     {
         var inner = new GatedStore();
@@ -104,6 +121,7 @@ public sealed class WriteBehindMessageNodeStoreTests
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _calls;
         private int _putCalls;
+        private int _nodesWritten;
         private volatile bool _failNext;
 
         public System.Collections.Concurrent.ConcurrentDictionary<ulong, MessageNode> Nodes => _inner.Nodes;
@@ -111,6 +129,8 @@ public sealed class WriteBehindMessageNodeStoreTests
         public int Calls => Volatile.Read(ref _calls);
 
         public int PutCalls => Volatile.Read(ref _putCalls);
+
+        public int NodesWritten => Volatile.Read(ref _nodesWritten);
 
         public bool FailNext
         {
@@ -133,6 +153,7 @@ public sealed class WriteBehindMessageNodeStoreTests
                 throw new InvalidOperationException("database is locked");
             }
 
+            Interlocked.Add(ref _nodesWritten, nodes.Count);
             await _inner.PutAsync(nodes, cancellationToken);
         }
 
