@@ -6,7 +6,7 @@ public sealed partial class DiscordRestClient
 {
     /// <summary>POST /interactions/{id}/{token}/callback (within 3 s of the interaction; exempt from the global limit).</summary>
     public Task CreateInteractionResponseAsync(ulong interactionId, string interactionToken, InteractionCallback callback, CancellationToken cancellationToken = default) =>
-        SendAsync(CallbackRoute(interactionId, interactionToken, callback), Json(callback, RestJsonContext.Default.InteractionCallback), cancellationToken);
+        SendAsync(CallbackRoute(interactionId, interactionToken), CallbackBody(callback), cancellationToken);
 
     /// <summary>
     /// POST /interactions/{id}/{token}/callback?with_response=true: the same callback, answered with what it made — for
@@ -15,14 +15,20 @@ public sealed partial class DiscordRestClient
     public Task<JsonInteractionCallbackResponse> CreateInteractionResponseWithResultAsync(
         ulong interactionId, string interactionToken, InteractionCallback callback, CancellationToken cancellationToken = default) =>
         SendAsync(
-            CallbackRoute(interactionId, interactionToken, callback).WithQuery("?with_response=true"),
-            Json(callback, RestJsonContext.Default.InteractionCallback),
+            CallbackRoute(interactionId, interactionToken).WithQuery("?with_response=true"),
+            CallbackBody(callback),
             DiscordJsonContext.Default.JsonInteractionCallbackResponse,
             cancellationToken);
 
-    private static Route CallbackRoute(ulong interactionId, string interactionToken, InteractionCallback callback)
+    private static Route CallbackRoute(ulong interactionId, string interactionToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(interactionToken);
+        return Route.Create(HttpMethod.Post, $"interactions/{interactionId}/{interactionToken}/callback");
+    }
+
+    /// <summary>A message callback's body, validated now (before any wait).</summary>
+    private static Func<HttpContent?> CallbackBody(InteractionCallback callback)
+    {
         ArgumentNullException.ThrowIfNull(callback);
         callback.Data?.Validate(requireBody: false);
         if (callback.Data is { Files.Count: > 0 })
@@ -30,7 +36,7 @@ public sealed partial class DiscordRestClient
             throw new ArgumentException("Files in an interaction callback are not supported; send them in a follow-up.", nameof(callback));
         }
 
-        return Route.Create(HttpMethod.Post, $"interactions/{interactionId}/{interactionToken}/callback");
+        return Json(callback, RestJsonContext.Default.InteractionCallback);
     }
 
     /// <summary>
@@ -53,8 +59,7 @@ public sealed partial class DiscordRestClient
             (copy[i] ?? throw new ArgumentException($"Autocomplete choice {i} is null.", nameof(choices))).Validate(i);
         }
 
-        var route = Route.Create(HttpMethod.Post, $"interactions/{interactionId}/{interactionToken}/callback");
-        return SendAsync(route, Json(new AutocompleteCallback(copy), RestJsonContext.Default.AutocompleteCallback), cancellationToken);
+        return SendAsync(CallbackRoute(interactionId, interactionToken), Json(new AutocompleteCallback(copy), RestJsonContext.Default.AutocompleteCallback), cancellationToken);
     }
 
     /// <summary>Most choices an autocomplete result may carry.</summary>
