@@ -244,9 +244,10 @@ public sealed class ReplyStreamer
                 _finishReason = finishReason;
             }
 
-            foreach (var content in update.Contents)
+            var contents = update.Contents; // indexed: a foreach over the IList would box an enumerator per token
+            for (var i = 0; i < contents.Count; i++)
             {
-                switch (content)
+                switch (contents[i])
                 {
                     case TextReasoningContent reasoning:
                         _reasoningLength += reasoning.Text?.Length ?? 0;

@@ -15,8 +15,9 @@ namespace Cordial.Llm.Coalescing;
 /// <remarks>
 /// <para>
 /// A streaming call's updates are buffered (up to <see cref="CoalescingOptions.MaxBufferedUpdates"/>) and fan out to
-/// every waiter: each waiter gets every update from the start, even one that joined late, each as its own copy
-/// (<see cref="ChatResponseUpdate.Clone"/>). A non-streaming call's response is shared, each waiter getting its own
+/// every waiter: each waiter gets every update from the start, even one that joined late. The waiters share the
+/// update objects, which are therefore read-only above this stage (no stage of the pipeline or the bot changes an
+/// update it is given). A non-streaming call's response is shared, each waiter getting its own
 /// <see cref="ChatResponse"/> object. An upstream failure reaches every waiter.
 /// </para>
 /// <para>

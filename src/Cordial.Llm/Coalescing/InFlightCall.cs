@@ -137,7 +137,7 @@ internal sealed class InFlightCall
         }
     }
 
-    /// <summary>Every update of the stream from the start (each a copy), then its end or its failure.</summary>
+    /// <summary>Every update of the stream from the start (the buffered objects themselves), then its end or its failure.</summary>
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // One registration per reader, not one per wait (a cancellable wait per streamed update cost a promise and a
@@ -170,7 +170,9 @@ internal sealed class InFlightCall
 
             if (item is not null)
             {
-                yield return item.Clone();
+                // Shared, not copied: every stage above coalescing only reads updates, and a copy per waiter per token
+                // was one object in ten the bot allocated at 1,000 users (docs/PERFORMANCE.md, sixth session).
+                yield return item;
             }
             else if (done)
             {

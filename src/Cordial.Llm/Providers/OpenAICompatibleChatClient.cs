@@ -144,7 +144,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             {
                 response = await pages.MoveNextAsync() ? pages.Current.GetRawResponse() : null;
                 var stream = response?.ContentStream ?? throw new InvalidOperationException("The provider's streamed answer had no body.");
-                events = SseParser.Create(stream, static (_, data) => data.SequenceEqual(DoneMarker) ? null : OpenAIStreamChunk.Parse(data))
+                events = SseParser.Create(stream, (_, data) => data.SequenceEqual(DoneMarker) ? null : OpenAIStreamChunk.Parse(data, state.KnowsIdentity))
                     .EnumerateAsync(cancellationToken)
                     .GetAsyncEnumerator(cancellationToken);
             }
@@ -279,6 +279,9 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         private DateTimeOffset? _createdAt;
         private bool _first = true;
 
+        /// <summary>Whether the response id and the provider's model name are known (later chunks need not repeat them).</summary>
+        public bool KnowsIdentity => _responseId is not null && _providerModel is not null;
+
         /// <summary>The update for <paramref name="chunk"/>, or null when it carries nothing to show yet.</summary>
         public ChatResponseUpdate? Accept(OpenAIStreamChunk chunk)
         {
@@ -295,17 +298,20 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
                 _usage = usage;
             }
 
-            foreach (var call in chunk.ToolCalls ?? [])
+            if (chunk.ToolCalls is { } calls) // most chunks have none: no empty list per token
             {
-                if (!_toolCalls.TryGetValue(call.Index, out var builder))
+                foreach (var call in calls)
                 {
-                    builder = new ToolCallBuilder();
-                    _toolCalls[call.Index] = builder;
-                }
+                    if (!_toolCalls.TryGetValue(call.Index, out var builder))
+                    {
+                        builder = new ToolCallBuilder();
+                        _toolCalls[call.Index] = builder;
+                    }
 
-                builder.Id ??= call.Id;
-                builder.Name ??= call.Name;
-                builder.Arguments.Append(call.Arguments);
+                    builder.Id ??= call.Id;
+                    builder.Name ??= call.Name;
+                    builder.Arguments.Append(call.Arguments);
+                }
             }
 
             var contents = new List<AIContent>(1);

@@ -45,8 +45,13 @@ internal sealed class OpenAIStreamChunk
     public List<ToolCallPiece>? ToolCalls { get; private set; }
 
     /// <summary>Reads one event's data (the <c>[DONE]</c> marker is the caller's business).</summary>
+    /// <param name="data">The event's UTF-8 data.</param>
+    /// <param name="skipIdentity">
+    /// Skip <c>id</c> and <c>model</c> (left null): every chunk of a stream repeats them, and a reader that already has
+    /// them from the first chunk would only allocate two strings per token to throw away.
+    /// </param>
     /// <exception cref="JsonException">The data is not a chunk.</exception>
-    public static OpenAIStreamChunk Parse(ReadOnlySpan<byte> data)
+    public static OpenAIStreamChunk Parse(ReadOnlySpan<byte> data, bool skipIdentity = false)
     {
         var reader = new Utf8JsonReader(data);
         var chunk = new OpenAIStreamChunk();
@@ -55,10 +60,10 @@ internal sealed class OpenAIStreamChunk
         {
             switch (name)
             {
-                case "id":
+                case "id" when !skipIdentity:
                     chunk.Id = ReadStringOrNull(ref reader);
                     break;
-                case "model":
+                case "model" when !skipIdentity:
                     chunk.Model = ReadStringOrNull(ref reader);
                     break;
                 case "created":

@@ -131,9 +131,10 @@ public sealed class QuotaChatClient : DelegatingChatClient
     internal static long Tokens(ChatResponseUpdate update)
     {
         long tokens = 0;
-        foreach (var content in update.Contents)
+        var contents = update.Contents; // indexed: called per streamed token, a foreach would box an enumerator
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is UsageContent usage)
+            if (contents[i] is UsageContent usage)
             {
                 tokens += Tokens(usage.Details);
             }

@@ -27,6 +27,22 @@ public sealed class OpenAIStreamChunkTests
     }
 
     [Fact]
+    public void Skips_the_ids_a_reader_already_has_but_reads_everything_else()
+    {
+        var chunk = OpenAIStreamChunk.Parse(
+            Encoding.UTF8.GetBytes("""
+                {"id":"c1","created":1700000000,"model":"vendor/model","choices":[{"index":0,"delta":{"content":"more"},"finish_reason":"stop"}]}
+                """),
+            skipIdentity: true);
+
+        Assert.Null(chunk.Id);
+        Assert.Null(chunk.Model);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), chunk.CreatedAt);
+        Assert.Equal("more", chunk.Content);
+        Assert.Equal("stop", chunk.FinishReason);
+    }
+
+    [Fact]
     public void Reads_usage_with_its_details_from_the_last_chunk()
     {
         var chunk = Parse("""
