@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using Cordial.Bot.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -58,8 +57,7 @@ public sealed class ReplyStreamer
     private readonly bool _showReasoning;
     private readonly BotStats? _stats;
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private WakeSignal _wake = null!; // set by RunAsync, before either loop starts
 
     // The slot shared by the reader and the delivery loop; every field below is guarded by _gate.
     private readonly Lock _gate = new();
@@ -159,6 +157,8 @@ public sealed class ReplyStreamer
         }
 
         var startedAt = _time.GetTimestamp();
+        using var wake = new WakeSignal(_time, cancellationToken);
+        _wake = wake;
         using var typingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var readStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var typing = RunTypingAsync(typingStop.Token);
@@ -186,7 +186,7 @@ public sealed class ReplyStreamer
             _endedAt = _time.GetTimestamp();
         }
 
-        _wake.Writer.TryWrite(true);
+        _wake.Set();
 
         DeliverySummary summary;
         try
@@ -216,7 +216,7 @@ public sealed class ReplyStreamer
             var (grew, truncated) = Accept(update);
             if (grew || truncated)
             {
-                _wake.Writer.TryWrite(true);
+                _wake.Set();
             }
 
             if (truncated)
@@ -407,7 +407,7 @@ public sealed class ReplyStreamer
                     return state.Summarize(deliveryFailed: false);
                 }
 
-                await _wake.Reader.ReadAsync(cancellationToken);
+                await _wake.WaitAsync();
                 continue;
             }
 
@@ -415,7 +415,7 @@ public sealed class ReplyStreamer
             if (!snapshot.Ended && state.MessageIds[index] is not null && _time.GetTimestamp() < nextEditAt)
             {
                 // Paced: wait for the interval (or the end of the stream), then edit with whatever text is newest then.
-                await WaitForEndAsync(_time.GetElapsedTime(_time.GetTimestamp(), nextEditAt), cancellationToken);
+                await WaitForEndAsync(_time.GetElapsedTime(_time.GetTimestamp(), nextEditAt));
                 freeSince = _stats is null ? freeSince : _time.GetTimestamp(); // the pacing wait is not overhead
                 continue;
             }
@@ -510,27 +510,24 @@ public sealed class ReplyStreamer
     }
 
     /// <summary>Returns after <paramref name="wait"/>, or sooner once the model's stream has ended.</summary>
-    private async Task WaitForEndAsync(TimeSpan wait, CancellationToken cancellationToken)
+    private async Task WaitForEndAsync(TimeSpan wait)
     {
-        using var timer = new CancellationTokenSource(wait, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        try
+        var deadline = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        while (true)
         {
-            while (true)
+            lock (_gate)
             {
-                lock (_gate)
+                if (_ended)
                 {
-                    if (_ended)
-                    {
-                        return;
-                    }
+                    return;
                 }
-
-                await _wake.Reader.ReadAsync(linked.Token);
             }
-        }
-        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
+
+            var left = deadline - _time.GetTimestamp();
+            if (left <= 0 || !await _wake.WaitAsync(TimeSpan.FromSeconds((double)left / _time.TimestampFrequency)))
+            {
+                return;
+            }
         }
     }
 

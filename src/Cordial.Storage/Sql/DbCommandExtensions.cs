@@ -5,11 +5,13 @@ namespace Cordial.Storage.Sql;
 internal static class DbCommandExtensions
 {
     /// <summary>Adds a named parameter (null becomes DBNull), the same way for SQLite and PostgreSQL.</summary>
-    public static void AddParameter(this DbCommand command, string name, object? value)
+    /// <returns>The parameter, for a command executed again with other values.</returns>
+    public static DbParameter AddParameter(this DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
+        return parameter;
     }
 }

@@ -70,32 +70,47 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One command for the batch, its statement prepared once and its parameters reused: a command per node parsed
+        // the statement and built 13 parameters again for every row (docs/PERFORMANCE.md, sixth session).
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO message_nodes ({NodeColumns})
+            VALUES (@id, @channel_id, @guild_id, @author_id, @author_name, @role, @text, @parent_id, @images, @warnings, @model, @created_at, @token_count)
+            ON CONFLICT (id) DO UPDATE SET
+                channel_id = excluded.channel_id, guild_id = excluded.guild_id, author_id = excluded.author_id,
+                author_name = excluded.author_name, role = excluded.role, text = excluded.text, parent_id = excluded.parent_id,
+                images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at,
+                token_count = excluded.token_count
+            """;
+        var id = command.AddParameter("id", null);
+        var channelId = command.AddParameter("channel_id", null);
+        var guildId = command.AddParameter("guild_id", null);
+        var authorId = command.AddParameter("author_id", null);
+        var authorName = command.AddParameter("author_name", null);
+        var role = command.AddParameter("role", null);
+        var text = command.AddParameter("text", null);
+        var parentId = command.AddParameter("parent_id", null);
+        var images = command.AddParameter("images", null);
+        var warnings = command.AddParameter("warnings", null);
+        var model = command.AddParameter("model", null);
+        var createdAt = command.AddParameter("created_at", null);
+        var tokenCount = command.AddParameter("token_count", null);
         foreach (var node in nodes)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                INSERT INTO message_nodes ({NodeColumns})
-                VALUES (@id, @channel_id, @guild_id, @author_id, @author_name, @role, @text, @parent_id, @images, @warnings, @model, @created_at, @token_count)
-                ON CONFLICT (id) DO UPDATE SET
-                    channel_id = excluded.channel_id, guild_id = excluded.guild_id, author_id = excluded.author_id,
-                    author_name = excluded.author_name, role = excluded.role, text = excluded.text, parent_id = excluded.parent_id,
-                    images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at,
-                    token_count = excluded.token_count
-                """;
-            command.AddParameter("id", (long)node.Id);
-            command.AddParameter("channel_id", (long)node.ChannelId);
-            command.AddParameter("guild_id", node.GuildId is { } g ? (long)g : null);
-            command.AddParameter("author_id", (long)node.AuthorId);
-            command.AddParameter("author_name", node.AuthorName);
-            command.AddParameter("role", (int)node.Role);
-            command.AddParameter("text", node.Text);
-            command.AddParameter("parent_id", node.ParentId is { } p ? (long)p : null);
-            command.AddParameter("images", Join(node.ImageUrls));
-            command.AddParameter("warnings", Join(node.Warnings));
-            command.AddParameter("model", node.Model);
-            command.AddParameter("created_at", node.CreatedAt.ToUnixTimeMilliseconds());
-            command.AddParameter("token_count", node.Tokens);
+            id.Value = (long)node.Id;
+            channelId.Value = (long)node.ChannelId;
+            guildId.Value = node.GuildId is { } g ? (long)g : DBNull.Value;
+            authorId.Value = (long)node.AuthorId;
+            authorName.Value = node.AuthorName;
+            role.Value = (int)node.Role;
+            text.Value = node.Text;
+            parentId.Value = node.ParentId is { } p ? (long)p : DBNull.Value;
+            images.Value = (object?)Join(node.ImageUrls) ?? DBNull.Value;
+            warnings.Value = (object?)Join(node.Warnings) ?? DBNull.Value;
+            model.Value = (object?)node.Model ?? DBNull.Value;
+            createdAt.Value = node.CreatedAt.ToUnixTimeMilliseconds();
+            tokenCount.Value = node.Tokens;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
