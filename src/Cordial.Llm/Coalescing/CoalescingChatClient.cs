@@ -14,10 +14,10 @@ namespace Cordial.Llm.Coalescing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A streaming call's updates are buffered (up to <see cref="CoalescingOptions.MaxBufferedUpdates"/>) and fan out to
-/// every waiter: each waiter gets every update from the start, even one that joined late. The waiters share the
-/// update objects, which are therefore read-only above this stage (no stage of the pipeline or the bot changes an
-/// update it is given). A non-streaming call's response is shared, each waiter getting its own
+/// A streaming call's updates fan out to every waiter, and each waiter gets the whole stream from the start, even one
+/// that joined late (up to <see cref="CoalescingOptions.MaxBufferedUpdates"/> updates into the stream): a late joiner
+/// first reads what was said so far with its text deltas merged into runs. The waiters share the update objects,
+/// which are therefore read-only above this stage (no stage of the pipeline or the bot changes an update it is given). A non-streaming call's response is shared, each waiter getting its own
 /// <see cref="ChatResponse"/> object. An upstream failure reaches every waiter.
 /// </para>
 /// <para>
@@ -84,7 +84,7 @@ public sealed partial class CoalescingChatClient : DelegatingChatClient
             return await base.GetResponseAsync(list, options, cancellationToken);
         }
 
-        var (call, created) = Join(new CoalescingKey(key, Streaming: false));
+        var (call, place, created) = Join(new CoalescingKey(key, Streaming: false));
         if (call is null)
         {
             return await base.GetResponseAsync(list, options, cancellationToken);
@@ -101,7 +101,7 @@ public sealed partial class CoalescingChatClient : DelegatingChatClient
         }
         finally
         {
-            call.Leave();
+            call.Leave(place!);
         }
     }
 
@@ -115,10 +115,11 @@ public sealed partial class CoalescingChatClient : DelegatingChatClient
     {
         var list = messages as IList<ChatMessage> ?? [.. messages];
         InFlightCall? call = null;
+        InFlightCall.Place? place = null;
         var created = false;
         if (_enabled && ResponseCacheKey.TryCompute(list, options, out var key))
         {
-            (call, created) = Join(new CoalescingKey(key, Streaming: true));
+            (call, place, created) = Join(new CoalescingKey(key, Streaming: true));
         }
 
         if (call is null)
@@ -138,39 +139,42 @@ public sealed partial class CoalescingChatClient : DelegatingChatClient
 
         try
         {
-            await foreach (var update in call.ReadAsync(cancellationToken))
+            await foreach (var update in call.ReadAsync(place!, cancellationToken))
             {
                 yield return update;
             }
         }
         finally
         {
-            call.Leave();
+            call.Leave(place!);
         }
     }
 
-    /// <summary>Joins the identical in-flight call, or starts tracking a new one; (null, false) when the map is full.</summary>
-    private (InFlightCall? Call, bool Created) Join(CoalescingKey key)
+    /// <summary>
+    /// Joins the identical in-flight call, or starts tracking a new one (joined before it starts, so its first waiter
+    /// gets every update as it comes); (null, null, false) when the map is full.
+    /// </summary>
+    private (InFlightCall? Call, InFlightCall.Place? Place, bool Created) Join(CoalescingKey key)
     {
         lock (_gate)
         {
             var found = _calls.TryGetValue(key, out var existing);
-            if (found && existing!.TryJoin())
+            if (found && existing!.TryJoin() is { } joined)
             {
                 _coalesced?.Add(1, new KeyValuePair<string, object?>(TelemetryConstants.StreamingTag, key.Streaming));
                 LogJoined(_logger, key.Streaming);
-                return (existing, false);
+                return (existing, joined, false);
             }
 
             if (!found && _calls.Count >= _maxInFlight)
             {
-                return (null, false);
+                return (null, null, false);
             }
 
             var call = new InFlightCall(key, _maxBuffered, Detach);
-            call.TryJoin();
+            var place = call.TryJoin()!; // a new call accepts its first waiter
             _calls[key] = call;
-            return (call, true);
+            return (call, place, true);
         }
     }
 

@@ -1,21 +1,32 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Cordial.Llm.Pipeline;
 using Microsoft.Extensions.AI;
 
 namespace Cordial.Llm.Coalescing;
 
 /// <summary>
-/// One upstream call shared by every identical request (its waiters). A streaming call buffers its updates so each
-/// waiter reads the whole stream from the start, whenever it joined; a non-streaming call shares its response.
+/// One upstream call shared by every identical request (its waiters). Each waiter of a streaming call reads the whole
+/// stream from the start, whenever it joined; a non-streaming call shares its response.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A streaming call keeps what it has said so far as a history whose plain text deltas are merged into runs (as the
+/// cache records a stream), and hands each new update to the waiters attached at that moment: a waiter that joins late
+/// reads the history (the same text, in fewer updates), then the live updates. The streamed update objects are held
+/// only until every attached waiter has taken them, so they die young: buffered for the whole answer, they were most
+/// of what survived a gen0 collection at 1,000 users (docs/PERFORMANCE.md, sixth session).
+/// </para>
+/// <para>
 /// The upstream call runs under its own token: it is cancelled only when the last waiter leaves before it
 /// completed. Thread-safe; the lock is never held across an await or while calling out.
+/// </para>
 /// </remarks>
 internal sealed class InFlightCall
 {
     private readonly Lock _gate = new();
-    private readonly List<ChatResponseUpdate> _updates = [];
+    private readonly UpdateRecorder _history = new(); // every update so far, text runs merged: what a later joiner reads first
+    private readonly List<Place> _places = []; // the attached waiters' places in the stream
     private readonly CancellationTokenSource _upstream = new();
     private readonly TaskCompletionSource<ChatResponse> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<InFlightCall> _detach;
@@ -23,6 +34,7 @@ internal sealed class InFlightCall
     // Completed outside the lock; a waiting reader continues on the pump's thread (no thread-pool hop per update).
     private TaskCompletionSource _changed = new();
     private int _waiters;
+    private int _appended;
     private bool _joinable = true;
     private bool _completed;
     private ExceptionDispatchInfo? _error;
@@ -51,28 +63,35 @@ internal sealed class InFlightCall
     /// <summary>The shared response of a non-streaming call.</summary>
     public Task<ChatResponse> Response => _response.Task;
 
-    /// <summary>Attaches a waiter; false when the call no longer accepts waiters (completed, abandoned, buffer full).</summary>
-    public bool TryJoin()
+    /// <summary>
+    /// Attaches a waiter: its place in the stream, which holds the history so far and gets every later update; null
+    /// when the call no longer accepts waiters (completed, abandoned, past <c>maxBuffered</c> updates).
+    /// </summary>
+    public Place? TryJoin()
     {
         lock (_gate)
         {
             if (!_joinable)
             {
-                return false;
+                return null;
             }
 
             _waiters++;
-            return true;
+            var place = new Place(_appended == 0 ? [] : _history.Snapshot());
+            _places.Add(place);
+            return place;
         }
     }
 
     /// <summary>Detaches a waiter; the last one leaving an unfinished call cancels the upstream call.</summary>
-    public void Leave()
+    public void Leave(Place place)
     {
         bool abandon;
         lock (_gate)
         {
             _waiters--;
+            _places.Remove(place);
+            place.Pending.Clear();
             abandon = _waiters == 0 && !_completed;
             if (abandon)
             {
@@ -137,13 +156,15 @@ internal sealed class InFlightCall
         }
     }
 
-    /// <summary>Every update of the stream from the start (the buffered objects themselves), then its end or its failure.</summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The stream from <paramref name="place"/> on (from the start: the history when it joined, then every update as
+    /// it comes, the objects themselves), then its end or its failure.
+    /// </summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync(Place place, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // One registration per reader, not one per wait (a cancellable wait per streamed update cost a promise and a
         // registration each): cancelling wakes the waiting readers, which look again, and this one leaves.
         using var wake = cancellationToken.UnsafeRegister(static call => ((InFlightCall)call!).Wake(), this);
-        var next = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -153,9 +174,9 @@ internal sealed class InFlightCall
             var done = false;
             lock (_gate)
             {
-                if (next < _updates.Count)
+                if (place.Pending.TryDequeue(out var pending))
                 {
-                    item = _updates[next++];
+                    item = pending;
                 }
                 else if (_completed)
                 {
@@ -205,8 +226,14 @@ internal sealed class InFlightCall
         var detach = false;
         lock (_gate)
         {
-            _updates.Add(update);
-            if (_joinable && _updates.Count >= _maxBuffered)
+            _history.Add(update);
+            _appended++;
+            foreach (var place in _places)
+            {
+                place.Pending.Enqueue(update);
+            }
+
+            if (_joinable && _appended >= _maxBuffered)
             {
                 _joinable = false;
                 detach = true;
@@ -240,5 +267,11 @@ internal sealed class InFlightCall
 
         // _upstream is deliberately not disposed: it has no timer, and a waiter leaving at this very moment may
         // still call Cancel on it (Cancel and Dispose must not race).
+    }
+
+    /// <summary>One waiter's place in a streaming call: the updates it has not taken yet. Guarded by the call's lock.</summary>
+    internal sealed class Place(IEnumerable<ChatResponseUpdate> history)
+    {
+        public Queue<ChatResponseUpdate> Pending { get; } = new(history);
     }
 }

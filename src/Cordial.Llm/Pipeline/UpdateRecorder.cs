@@ -50,6 +50,13 @@ internal sealed class UpdateRecorder
         return _kept.ToChatResponse();
     }
 
+    /// <summary>The recorded updates so far, the current text run closed (the recorder may go on recording afterwards).</summary>
+    public ChatResponseUpdate[] Snapshot()
+    {
+        EndRun();
+        return [.. _kept];
+    }
+
     /// <summary>The text of an update that is nothing but one text or reasoning delta, else null.</summary>
     private static (string Text, bool Reasoning)? PlainDelta(ChatResponseUpdate update)
     {

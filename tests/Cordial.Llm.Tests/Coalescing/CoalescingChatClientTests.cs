@@ -281,6 +281,110 @@ public sealed class CoalescingChatClientTests
     }
 
     [Fact]
+    public async Task A_late_joiner_reads_the_text_so_far_merged_then_every_later_update_with_its_properties()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inner = new FakeChatClient { Respond = (_, _, _, token) => ThreeThenGateThenFinish(gate.Task, [], token) };
+        var client = new CoalescingChatClient(inner);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = new UpdateReader(client, ct);
+        await Eventually.UntilAsync(() => first.Updates.Count == 3, "the first reader got the three updates before the gate");
+        var late = new UpdateReader(client, ct);
+        await Eventually.UntilAsync(() => late.Updates.Count == 1, "the late reader got the history");
+        gate.SetResult();
+        await Task.WhenAll(first.Completion, late.Completion).WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Equal(1, inner.Calls);
+        Assert.Equal(["a", "b", "c", "d"], first.Updates.Select(u => u.Text));
+        Assert.Equal(["abc", "d"], late.Updates.Select(u => u.Text)); // the deltas before it joined, as one run
+        Assert.Equal(ChatFinishReason.Stop, late.Updates[^1].FinishReason);
+        Assert.Same(first.Updates[^1], late.Updates[^1]); // live updates are shared, not copied
+    }
+
+    [Fact]
+    public async Task A_streamed_update_every_waiter_has_taken_is_not_kept_by_the_call()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var produced = new List<WeakReference<ChatResponseUpdate>>();
+        var inner = new FakeChatClient { Respond = (_, _, _, token) => ThreeThenGateThenFinish(gate.Task, produced, token) };
+        var client = new CoalescingChatClient(inner);
+        var ct = TestContext.Current.CancellationToken;
+
+        var reader = new Reader(client, ct); // keeps only the text
+        await Eventually.UntilAsync(() => reader.Count == 3, "the reader took the three updates before the gate");
+
+        // "a" starts the history's text run (kept to compare the next deltas with) and "c" is the last one handed
+        // over (iterators hold their current item); "b" is referenced by nothing once taken. Buffering every update
+        // for late joiners kept it until the answer ended.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(produced[1].TryGetTarget(out _), "the call still holds an update its only waiter has taken");
+
+        gate.SetResult();
+        await reader.Completion.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.Equal("abcd", reader.Text);
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> ThreeThenGateThenFinish(
+        Task gate, List<WeakReference<ChatResponseUpdate>> produced, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var text in (string[])["a", "b", "c"])
+        {
+            yield return Produce(text, produced);
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "d") { FinishReason = ChatFinishReason.Stop };
+    }
+
+    // Not inlined, so no caller's local keeps the update alive.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ChatResponseUpdate Produce(string text, List<WeakReference<ChatResponseUpdate>> produced)
+    {
+        var update = new ChatResponseUpdate(ChatRole.Assistant, text);
+        produced.Add(new WeakReference<ChatResponseUpdate>(update));
+        return update;
+    }
+
+    /// <summary>Reads a stream in the background keeping the update objects.</summary>
+    private sealed class UpdateReader
+    {
+        private readonly List<ChatResponseUpdate> _updates = [];
+
+        public UpdateReader(IChatClient client, CancellationToken cancellationToken)
+        {
+            Completion = Task.Run(
+                async () =>
+                {
+                    await foreach (var update in client.GetStreamingResponseAsync(Ask(), null, cancellationToken))
+                    {
+                        lock (_updates)
+                        {
+                            _updates.Add(update);
+                        }
+                    }
+                },
+                CancellationToken.None);
+        }
+
+        public Task Completion { get; }
+
+        public IReadOnlyList<ChatResponseUpdate> Updates
+        {
+            get
+            {
+                lock (_updates)
+                {
+                    return [.. _updates];
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Parallel_load_over_few_prompts_gives_every_caller_its_own_prompt_s_answer()
     {
         var inner = new FakeChatClient { Respond = (_, list, _, _) => FakeStreams.Text(list[^1].Text, "|", "done") };
