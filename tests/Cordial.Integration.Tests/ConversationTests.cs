@@ -83,7 +83,7 @@ public sealed class ConversationTests
         Assert.Contains("slow-question: when is the meeting?", request!.RawBody, StringComparison.Ordinal);
         Assert.Contains("Thinking", request.RawBody, StringComparison.Ordinal);
         Assert.Equal(fetches, bot.RestFetches);
-        Assert.Equal("Thinking about Tuesday.", (await store.GetAsync(partial!.Id, BotWorld.Token))!.Text);
+        await Eventually.UntilAsync(() => store.GetAsync(partial!.Id, BotWorld.Token), n => n?.Text == "Thinking about Tuesday.", "the answer to be stored whole");
     }
 
     [Fact]
@@ -115,7 +115,8 @@ public sealed class ConversationTests
         Assert.Contains("thinking-question: pick a day", request!.RawBody, StringComparison.Ordinal);
         Assert.DoesNotContain("\"assistant\"", request.RawBody, StringComparison.Ordinal);
         Assert.Equal(fetches, bot.RestFetches);
-        Assert.Equal("Tuesday suits.", (await store.GetAsync(loading.Id, BotWorld.Token))!.Text);
+        // Stored when the answer ends, just after Discord took its last edit: the test may look in between.
+        await Eventually.UntilAsync(() => store.GetAsync(loading.Id, BotWorld.Token), n => n?.Text == "Tuesday suits.", "the /chat answer to be stored whole");
     }
 
     [Fact]
