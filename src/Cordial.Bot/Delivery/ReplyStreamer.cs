@@ -415,7 +415,7 @@ public sealed class ReplyStreamer
             if (!snapshot.Ended && state.MessageIds[index] is not null && _time.GetTimestamp() < nextEditAt)
             {
                 // Paced: wait for the interval (or the end of the stream), then edit with whatever text is newest then.
-                await WaitForEndAsync(_time.GetElapsedTime(_time.GetTimestamp(), nextEditAt));
+                await WaitForEndAsync(nextEditAt);
                 freeSince = _stats is null ? freeSince : _time.GetTimestamp(); // the pacing wait is not overhead
                 continue;
             }
@@ -509,10 +509,9 @@ public sealed class ReplyStreamer
         }
     }
 
-    /// <summary>Returns after <paramref name="wait"/>, or sooner once the model's stream has ended.</summary>
-    private async Task WaitForEndAsync(TimeSpan wait)
+    /// <summary>Returns at <paramref name="deadline"/> (a <see cref="TimeProvider"/> timestamp), or sooner once the model's stream has ended.</summary>
+    private async Task WaitForEndAsync(long deadline)
     {
-        var deadline = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
         while (true)
         {
             lock (_gate)
@@ -523,8 +522,8 @@ public sealed class ReplyStreamer
                 }
             }
 
-            var left = deadline - _time.GetTimestamp();
-            if (left <= 0 || !await _wake.WaitAsync(TimeSpan.FromSeconds((double)left / _time.TimestampFrequency)))
+            var left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero || !await _wake.WaitAsync(left))
             {
                 return;
             }

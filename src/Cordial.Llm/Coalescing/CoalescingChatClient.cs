@@ -17,8 +17,9 @@ namespace Cordial.Llm.Coalescing;
 /// A streaming call's updates fan out to every waiter, and each waiter gets the whole stream from the start, even one
 /// that joined late (up to <see cref="CoalescingOptions.MaxBufferedUpdates"/> updates into the stream): a late joiner
 /// first reads what was said so far with its text deltas merged into runs. The waiters share the update objects,
-/// which are therefore read-only above this stage (no stage of the pipeline or the bot changes an update it is given). A non-streaming call's response is shared, each waiter getting its own
-/// <see cref="ChatResponse"/> object. An upstream failure reaches every waiter.
+/// which are therefore read-only above this stage (no stage of the pipeline or the bot changes an update it is given).
+/// A non-streaming call's response is shared, each waiter getting its own <see cref="ChatResponse"/> object. An
+/// upstream failure reaches every waiter.
 /// </para>
 /// <para>
 /// The upstream call does not run under any waiter's token: a waiter cancelling only detaches it; the upstream call

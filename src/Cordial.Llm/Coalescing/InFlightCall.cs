@@ -26,14 +26,13 @@ internal sealed class InFlightCall
 {
     private readonly Lock _gate = new();
     private readonly UpdateRecorder _history = new(); // every update so far, text runs merged: what a later joiner reads first
-    private readonly List<Place> _places = []; // the attached waiters' places in the stream
+    private readonly List<Place> _places = []; // one per attached waiter (streaming or not): its place in the stream
     private readonly CancellationTokenSource _upstream = new();
     private readonly TaskCompletionSource<ChatResponse> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<InFlightCall> _detach;
     private readonly int _maxBuffered;
     // Completed outside the lock; a waiting reader continues on the pump's thread (no thread-pool hop per update).
     private TaskCompletionSource _changed = new();
-    private int _waiters;
     private int _appended;
     private bool _joinable = true;
     private bool _completed;
@@ -55,7 +54,7 @@ internal sealed class InFlightCall
         {
             lock (_gate)
             {
-                return _waiters;
+                return _places.Count;
             }
         }
     }
@@ -76,7 +75,6 @@ internal sealed class InFlightCall
                 return null;
             }
 
-            _waiters++;
             var place = new Place(_appended == 0 ? [] : _history.Snapshot());
             _places.Add(place);
             return place;
@@ -89,10 +87,9 @@ internal sealed class InFlightCall
         bool abandon;
         lock (_gate)
         {
-            _waiters--;
             _places.Remove(place);
             place.Pending.Clear();
-            abandon = _waiters == 0 && !_completed;
+            abandon = _places.Count == 0 && !_completed;
             if (abandon)
             {
                 _joinable = false;

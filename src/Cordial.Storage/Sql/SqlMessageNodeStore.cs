@@ -83,34 +83,34 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
                 images = excluded.images, warnings = excluded.warnings, model = excluded.model, created_at = excluded.created_at,
                 token_count = excluded.token_count
             """;
-        var id = command.AddParameter("id", null);
-        var channelId = command.AddParameter("channel_id", null);
-        var guildId = command.AddParameter("guild_id", null);
-        var authorId = command.AddParameter("author_id", null);
-        var authorName = command.AddParameter("author_name", null);
-        var role = command.AddParameter("role", null);
-        var text = command.AddParameter("text", null);
-        var parentId = command.AddParameter("parent_id", null);
-        var images = command.AddParameter("images", null);
-        var warnings = command.AddParameter("warnings", null);
-        var model = command.AddParameter("model", null);
-        var createdAt = command.AddParameter("created_at", null);
-        var tokenCount = command.AddParameter("token_count", null);
+        var id = command.AddParameter("id");
+        var channelId = command.AddParameter("channel_id");
+        var guildId = command.AddParameter("guild_id");
+        var authorId = command.AddParameter("author_id");
+        var authorName = command.AddParameter("author_name");
+        var role = command.AddParameter("role");
+        var text = command.AddParameter("text");
+        var parentId = command.AddParameter("parent_id");
+        var images = command.AddParameter("images");
+        var warnings = command.AddParameter("warnings");
+        var model = command.AddParameter("model");
+        var createdAt = command.AddParameter("created_at");
+        var tokenCount = command.AddParameter("token_count");
         foreach (var node in nodes)
         {
-            id.Value = (long)node.Id;
-            channelId.Value = (long)node.ChannelId;
-            guildId.Value = node.GuildId is { } g ? (long)g : DBNull.Value;
-            authorId.Value = (long)node.AuthorId;
-            authorName.Value = node.AuthorName;
-            role.Value = (int)node.Role;
-            text.Value = node.Text;
-            parentId.Value = node.ParentId is { } p ? (long)p : DBNull.Value;
-            images.Value = (object?)Join(node.ImageUrls) ?? DBNull.Value;
-            warnings.Value = (object?)Join(node.Warnings) ?? DBNull.Value;
-            model.Value = (object?)node.Model ?? DBNull.Value;
-            createdAt.Value = node.CreatedAt.ToUnixTimeMilliseconds();
-            tokenCount.Value = node.Tokens;
+            id.Set((long)node.Id);
+            channelId.Set((long)node.ChannelId);
+            guildId.Set(node.GuildId is { } g ? (long)g : null);
+            authorId.Set((long)node.AuthorId);
+            authorName.Set(node.AuthorName);
+            role.Set((int)node.Role);
+            text.Set(node.Text);
+            parentId.Set(node.ParentId is { } p ? (long)p : null);
+            images.Set(Join(node.ImageUrls));
+            warnings.Set(Join(node.Warnings));
+            model.Set(node.Model);
+            createdAt.Set(node.CreatedAt.ToUnixTimeMilliseconds());
+            tokenCount.Set(node.Tokens);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
