@@ -1,4 +1,4 @@
-using System.ClientModel.Primitives;
+using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -6,40 +6,49 @@ using System.Text.Json;
 using Cordial.Llm.Configuration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using OpenAI.Chat;
 using AIChatFinishReason = Microsoft.Extensions.AI.ChatFinishReason;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
-using OpenAIChatFinishReason = OpenAI.Chat.ChatFinishReason;
-
-#pragma warning disable SCME0001 // JsonPatch is how the 2.15 SDK exposes fields it does not model (reasoning_content).
 
 namespace Cordial.Llm.Providers;
 
 /// <summary>
-/// Our <see cref="IChatClient"/> over the official OpenAI SDK's <see cref="ChatClient"/>, for any OpenAI-compatible
-/// endpoint. Reasoning that servers send as <c>reasoning_content</c> (DeepSeek, vLLM) or <c>reasoning</c> (OpenRouter,
-/// Ollama) becomes <see cref="TextReasoningContent"/>; every failure becomes <see cref="LlmProviderException"/>.
+/// Our <see cref="IChatClient"/> for any OpenAI-compatible <c>chat/completions</c> endpoint, straight over
+/// <see cref="HttpClient"/>: the body is written from the messages in one pass (<see cref="OpenAIRequestWriter"/>) and
+/// the answer read in one pass (<see cref="OpenAIStreamChunk"/>). Reasoning that servers send as
+/// <c>reasoning_content</c> (DeepSeek, vLLM) or <c>reasoning</c> (OpenRouter, Ollama) becomes
+/// <see cref="TextReasoningContent"/>; every failure becomes <see cref="LlmProviderException"/>.
 /// </summary>
-/// <remarks>Thread-safe; one instance per configured model. Does not own the SDK client's HTTP connection pool.</remarks>
+/// <remarks>
+/// Thread-safe; one instance per configured model. Does not own its <see cref="HttpClient"/> (the catalog does), whose
+/// innermost handler turns an error status into <see cref="ProviderHttpErrorException"/>.
+/// </remarks>
 internal sealed class OpenAICompatibleChatClient : IChatClient
 {
-    private static readonly JsonPath[] ReasoningMessagePaths =
-    [
-        new("$.choices[0].message.reasoning_content"u8.ToArray()),
-        new("$.choices[0].message.reasoning"u8.ToArray()),
-    ];
-
     private static readonly byte[] DoneMarker = "[DONE]"u8.ToArray();
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
 
-    private readonly ChatClient _client;
+    private readonly HttpClient _http;
+    private readonly Uri _completions;
+    private readonly string? _authorization;
+    private readonly RequestCustomization _customization;
     private readonly ModelOptions _model;
     private readonly ProviderIdentity _identity;
     private readonly ChatClientMetadata _metadata;
     private readonly ILogger _logger;
 
-    public OpenAICompatibleChatClient(ChatClient client, ModelOptions model, ProviderIdentity identity, Uri endpoint, ILogger logger)
+    /// <param name="http">Sends the requests; its handler chain ends in <see cref="ProviderErrorResponseHandler"/>.</param>
+    /// <param name="endpoint">The API root, e.g. <c>https://api.openai.com/v1</c>; requests go to its <c>chat/completions</c>.</param>
+    /// <param name="apiKey">Sent as a bearer token; none (a local server) sends no <c>Authorization</c> header at all.</param>
+    public OpenAICompatibleChatClient(
+        HttpClient http, Uri endpoint, string? apiKey, RequestCustomization customization, ModelOptions model, ProviderIdentity identity, ILogger logger)
     {
-        _client = client;
+        _http = http;
+        var root = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+        _completions = customization.ApplyQuery(new Uri(root, "chat/completions"));
+        _authorization = string.IsNullOrEmpty(apiKey) ? null : "Bearer " + apiKey;
+        _customization = customization;
         _logger = logger;
         _model = model;
         _identity = identity;
@@ -50,14 +59,12 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var filtered = ImageFilter.Apply(messages, _model, _identity.ModelName, _logger, out var dropped);
-
-        var request = OpenAIRequestMapper.ToOpenAIMessages(filtered, options?.Instructions);
-        var completionOptions = OpenAIRequestMapper.ToCompletionOptions(options, _model);
-
+        using var request = CreateRequest(filtered, options, stream: false);
         try
         {
-            var completion = (await _client.CompleteChatAsync(request, completionOptions, cancellationToken)).Value;
-            return ToResponse(completion, dropped);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return ToResponse(OpenAIStreamChunk.Parse(body), dropped);
         }
         catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
         {
@@ -65,25 +72,27 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         }
     }
 
-    private ChatResponse ToResponse(ChatCompletion completion, int imagesDropped)
+    private ChatResponse ToResponse(OpenAIStreamChunk completion, int imagesDropped)
     {
+        if (!completion.HasChoice)
+        {
+            throw new JsonException("The completion has no choices.");
+        }
+
         var contents = new List<AIContent>();
-        if (ReadString(ref completion.Patch, ReasoningMessagePaths) is { Length: > 0 } reasoning)
+        if (completion.Reasoning is { Length: > 0 } reasoning)
         {
             contents.Add(new TextReasoningContent(reasoning));
         }
 
-        foreach (var part in completion.Content)
+        if (completion.Content is { Length: > 0 } text)
         {
-            if (part.Kind == ChatMessageContentPartKind.Text && !string.IsNullOrEmpty(part.Text))
-            {
-                contents.Add(new TextContent(part.Text));
-            }
+            contents.Add(new TextContent(text));
         }
 
-        foreach (var call in completion.ToolCalls)
+        foreach (var call in completion.ToolCalls ?? [])
         {
-            contents.Add(ParseCall(call.Id, call.FunctionName, call.FunctionArguments?.ToString()));
+            contents.Add(ParseCall(call.Id ?? $"call_{contents.Count}", call.Name ?? "", call.Arguments));
         }
 
         var response = new ChatResponse(new AIChatMessage(ChatRole.Assistant, contents) { MessageId = completion.Id })
@@ -91,9 +100,8 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             ResponseId = completion.Id,
             ModelId = _identity.ModelName,
             CreatedAt = completion.CreatedAt,
-            FinishReason = MapFinishReason(completion.FinishReason),
-            Usage = MapUsage(completion.Usage),
-            RawRepresentation = completion,
+            FinishReason = completion.FinishReason is { } reason ? MapFinishReason(reason) : null,
+            Usage = completion.Usage,
             AdditionalProperties = new() { [ProviderResponseProperties.ProviderModelId] = completion.Model },
         };
         if (imagesDropped > 0)
@@ -108,10 +116,7 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var filtered = ImageFilter.Apply(messages, _model, _identity.ModelName, _logger, out var dropped);
-
-        var request = OpenAIRequestMapper.ToOpenAIMessages(filtered, options?.Instructions);
-        var completionOptions = OpenAIRequestMapper.ToCompletionOptions(options, _model);
-        return StreamAsync(request, completionOptions, dropped, cancellationToken);
+        return StreamAsync(CreateRequest(filtered, options, stream: true), dropped, cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -119,31 +124,50 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType == typeof(ChatClient) ? _client
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
 
     public void Dispose()
     {
-        // The SDK client holds no resources of its own; the catalog owns the HttpClient.
+        // Nothing of its own: the catalog owns the HttpClient.
+    }
+
+    /// <summary>The request, body written now: the messages are read once, here, and not kept.</summary>
+    private HttpRequestMessage CreateRequest(IReadOnlyList<AIChatMessage> messages, ChatOptions? options, bool stream)
+    {
+        var body = OpenAIRequestWriter.Write(_identity.ProviderModelId, messages, options, _model, _customization, stream);
+        var request = new HttpRequestMessage(HttpMethod.Post, _completions)
+        {
+            Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = JsonMediaType } },
+        };
+        request.Headers.Accept.Add(stream ? AcceptEventStream : AcceptJson);
+        if (_authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", _authorization);
+        }
+
+        foreach (var (name, value) in _customization.Headers)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
-        List<OpenAI.Chat.ChatMessage> request, ChatCompletionOptions options, int imagesDropped, [EnumeratorCancellation] CancellationToken cancellationToken)
+        HttpRequestMessage request, int imagesDropped, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The SDK builds and sends the request (its policies, authentication, errors); the events are read here
-        // (OpenAIStreamChunk), as the SDK's streaming models cost ≈ 2 KB of objects per token.
         var state = new StreamState(this, imagesDropped);
-        var pages = _client.CompleteChatStreamingAsync(request, options, cancellationToken).GetRawPagesAsync().GetAsyncEnumerator(cancellationToken);
-        PipelineResponse? response = null;
+        HttpResponseMessage? response = null;
         IAsyncEnumerator<SseItem<OpenAIStreamChunk?>>? events = null;
         try
         {
             try
             {
-                response = await pages.MoveNextAsync() ? pages.Current.GetRawResponse() : null;
-                var stream = response?.ContentStream ?? throw new InvalidOperationException("The provider's streamed answer had no body.");
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
                 events = SseParser.Create(stream, (_, data) => data.SequenceEqual(DoneMarker) ? null : OpenAIStreamChunk.Parse(data, state.KnowsIdentity))
                     .EnumerateAsync(cancellationToken)
                     .GetAsyncEnumerator(cancellationToken);
@@ -151,6 +175,10 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             catch (Exception ex) when (Translate(ex, cancellationToken) is { } translated)
             {
                 throw translated;
+            }
+            finally
+            {
+                request.Dispose(); // the body is sent: its buffer need not live as long as the answer
             }
 
             while (true)
@@ -184,7 +212,6 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             }
 
             response?.Dispose(); // closes the stream, so an abandoned answer does not hold its connection
-            await pages.DisposeAsync();
         }
 
         ChatResponseUpdate last;
@@ -220,26 +247,6 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
             name,
             static text => JsonSerializer.Deserialize(text, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))) as IDictionary<string, object?>);
 
-    private static string? ReadString(ref System.ClientModel.Primitives.JsonPatch patch, JsonPath[] paths)
-    {
-        foreach (var path in paths)
-        {
-            try
-            {
-                if (patch.TryGetValue(path.Utf8, out string? value) && !string.IsNullOrEmpty(value))
-                {
-                    return value;
-                }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or JsonException)
-            {
-                // Present but not a string (e.g. null or an object): not reasoning text.
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>A streamed <c>finish_reason</c>; values other than OpenAI's own are passed on as they are.</summary>
     private static AIChatFinishReason MapFinishReason(string reason) => reason switch
     {
@@ -248,24 +255,6 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
         "content_filter" => AIChatFinishReason.ContentFilter,
         "tool_calls" or "function_call" => AIChatFinishReason.ToolCalls,
         _ => new AIChatFinishReason(reason),
-    };
-
-    private static AIChatFinishReason? MapFinishReason(OpenAIChatFinishReason reason) => reason switch
-    {
-        OpenAIChatFinishReason.Stop => AIChatFinishReason.Stop,
-        OpenAIChatFinishReason.Length => AIChatFinishReason.Length,
-        OpenAIChatFinishReason.ContentFilter => AIChatFinishReason.ContentFilter,
-        OpenAIChatFinishReason.ToolCalls or OpenAIChatFinishReason.FunctionCall => AIChatFinishReason.ToolCalls,
-        _ => new AIChatFinishReason(reason.ToString()),
-    };
-
-    private static UsageDetails? MapUsage(ChatTokenUsage? usage) => usage is null ? null : new UsageDetails
-    {
-        InputTokenCount = usage.InputTokenCount,
-        OutputTokenCount = usage.OutputTokenCount,
-        TotalTokenCount = usage.TotalTokenCount,
-        ReasoningTokenCount = usage.OutputTokenDetails?.ReasoningTokenCount,
-        CachedInputTokenCount = usage.InputTokenDetails?.CachedTokenCount,
     };
 
     /// <summary>What one stream has said so far: turns SDK chunks into updates, and the end into the final update.</summary>
@@ -391,6 +380,4 @@ internal sealed class OpenAICompatibleChatClient : IChatClient
 
         public StringBuilder Arguments { get; } = new();
     }
-
-    private sealed record JsonPath(byte[] Utf8);
 }

@@ -7,7 +7,8 @@ namespace Cordial.Llm.Providers;
 /// <summary>
 /// What one <c>chat.completion.chunk</c> of an OpenAI-compatible stream says, read straight from the event's UTF-8
 /// bytes: the first choice's text, reasoning (<c>reasoning_content</c> or <c>reasoning</c>), tool-call pieces and
-/// finish reason, and the ids, model and usage. Everything else is skipped.
+/// finish reason, and the ids, model and usage. Everything else is skipped. A whole (non-streamed)
+/// <c>chat.completion</c> reads the same way: its <c>message</c> has the fields of a chunk's <c>delta</c>.
 /// </summary>
 /// <remarks>
 /// The SDK's own streaming models cost ≈ 2 KB of objects per token (about half of everything the bot allocated under
@@ -21,7 +22,7 @@ internal sealed class OpenAIStreamChunk
     [
         .. new[]
         {
-            "id", "model", "created", "choices", "usage", "delta", "finish_reason", "content", "reasoning_content",
+            "id", "model", "created", "choices", "usage", "delta", "message", "finish_reason", "content", "reasoning_content",
             "reasoning", "tool_calls", "index", "function", "name", "arguments", "prompt_tokens", "completion_tokens",
             "total_tokens", "prompt_tokens_details", "completion_tokens_details", "cached_tokens", "reasoning_tokens",
         }.Select(name => (System.Text.Encoding.UTF8.GetBytes(name), name)),
@@ -38,6 +39,9 @@ internal sealed class OpenAIStreamChunk
     public string? Reasoning { get; private set; }
 
     public string? FinishReason { get; private set; }
+
+    /// <summary>Whether <c>choices</c> held an answer (a stream's last, usage-only chunk has none).</summary>
+    public bool HasChoice { get; private set; }
 
     public UsageDetails? Usage { get; private set; }
 
@@ -112,11 +116,13 @@ internal sealed class OpenAIStreamChunk
             }
 
             first = false;
+            HasChoice = true;
             while (NextProperty(ref reader) is { } name)
             {
                 switch (name)
                 {
                     case "delta":
+                    case "message": // a whole (non-streamed) completion: the same fields, all at once
                         ReadDelta(ref reader);
                         break;
                     case "finish_reason":

@@ -1,19 +1,14 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Anthropic;
 using Cordial.Llm.Configuration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using OpenAI;
-using OpenAI.Chat;
-
-#pragma warning disable OPENAI001 // The AuthenticationPolicy constructor lets keyless local servers get no Authorization header.
 
 namespace Cordial.Llm.Providers;
 
 /// <summary>
-/// Builds the raw provider <see cref="IChatClient"/> for one configured model on top of the official SDKs, with the
-/// HTTP stack under our control: SDK retries off and SDK timeouts out of the way (the pipeline owns both).
+/// Builds the raw provider <see cref="IChatClient"/> for one configured model — our own client for OpenAI-compatible
+/// endpoints, the official SDK for Anthropic — with the HTTP stack under our control: no retries or timeouts below
+/// the pipeline (it owns both).
 /// </summary>
 internal static class ProviderClientFactory
 {
@@ -51,21 +46,7 @@ internal static class ProviderClientFactory
             Timeout = Timeout.InfiniteTimeSpan,
         };
         owned.Add(http);
-
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = endpoint,
-            Transport = new HttpClientPipelineTransport(http),
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = Timeout.InfiniteTimeSpan,
-        };
-        options.AddPolicy(new OpenAIRequestPolicy(customization), PipelinePosition.PerCall);
-
-        AuthenticationPolicy authentication = string.IsNullOrEmpty(apiKey)
-            ? new NoAuthenticationPolicy()
-            : ApiKeyAuthenticationPolicy.CreateBearerAuthorizationPolicy(new ApiKeyCredential(apiKey));
-        var client = new ChatClient(identity.ProviderModelId, authentication, options);
-        return new OpenAICompatibleChatClient(client, model, identity, endpoint, logger);
+        return new OpenAICompatibleChatClient(http, endpoint, apiKey, customization, model, identity, logger);
     }
 
     private static AnthropicChatClientAdapter CreateAnthropic(

@@ -1,4 +1,3 @@
-using System.ClientModel;
 using System.Net.Sockets;
 using System.Text.Json;
 using Anthropic.Exceptions;
@@ -35,12 +34,6 @@ internal static class ProviderErrorTranslator
 
         switch (exception)
         {
-            case ClientResultException { Status: > 0 } result:
-            {
-                var kind = ProviderFailureClassifier.FromStatus(result.Status, result.Message);
-                return Create(kind, $"{Describe(identity)} failed with HTTP {result.Status} ({kind})", identity, exception, result.Status, null);
-            }
-
             case AnthropicApiException api:
             {
                 var status = (int)api.StatusCode;
@@ -59,7 +52,7 @@ internal static class ProviderErrorTranslator
 
         if (Find<JsonException>(exception) is not null || Find<AnthropicSseException>(exception) is not null ||
             Find<AnthropicInvalidDataException>(exception) is not null || Find<FormatException>(exception) is not null ||
-            exception is ClientResultException or AnthropicIOException)
+            exception is AnthropicIOException)
         {
             return Create(LlmFailureKind.ProviderUnavailable, $"{Describe(identity)}: the response was malformed", identity, exception, null, null);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Cordial.Llm.Configuration;
 
@@ -10,6 +11,8 @@ namespace Cordial.Llm.Providers;
 /// </summary>
 internal sealed class RequestCustomization
 {
+    private readonly FrozenSet<string> _bodyNames;
+
     public RequestCustomization(ProviderOptions provider, ModelOptions model)
     {
         Headers = [.. provider.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value))];
@@ -27,6 +30,7 @@ internal sealed class RequestCustomization
         }
 
         Body = [.. body];
+        _bodyNames = body.Keys.ToFrozenSet(StringComparer.Ordinal);
         RenameMaxTokens = string.Equals(provider.Kind, ProviderKinds.OpenAI, StringComparison.OrdinalIgnoreCase) &&
                           provider.MaxTokensField == "max_tokens";
     }
@@ -42,6 +46,12 @@ internal sealed class RequestCustomization
     public bool RenameMaxTokens { get; }
 
     public bool ChangesBody => Body.Count > 0 || RenameMaxTokens;
+
+    /// <summary>Whether <see cref="Body"/> sets (or removes) the top-level field <paramref name="field"/>.</summary>
+    public bool Writes(string field) => _bodyNames.Contains(field);
+
+    /// <summary>Whether a <see cref="Body"/> value is the JSON <c>null</c> that removes its field.</summary>
+    public static bool Removes(string json) => json == "null";
 
     /// <summary>Appends <see cref="Query"/> to <paramref name="uri"/>.</summary>
     public Uri ApplyQuery(Uri uri)
@@ -82,13 +92,13 @@ internal sealed class RequestCustomization
 
         foreach (var (key, text) in Body)
         {
-            if (JsonNode.Parse(text) is { } value)
+            if (Removes(text))
             {
-                root[key] = value;
+                root.Remove(key);
             }
             else
             {
-                root.Remove(key);
+                root[key] = JsonNode.Parse(text);
             }
         }
 

@@ -120,4 +120,31 @@ public sealed class OpenAIStreamChunkTests
     [InlineData("not json")]
     public void A_payload_that_is_not_a_chunk_is_refused(string json) =>
         Assert.ThrowsAny<JsonException>(() => Parse(json));
+
+    [Fact]
+    public void Reads_a_whole_completion_whose_message_has_the_fields_of_a_delta()
+    {
+        var completion = Parse("""
+            {"id":"c9","object":"chat.completion","created":1700000000,"model":"vendor/model",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"done","reasoning_content":"thought",
+               "tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]},
+               "finish_reason":"tool_calls"}],
+             "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
+            """);
+
+        Assert.True(completion.HasChoice);
+        Assert.Equal("c9", completion.Id);
+        Assert.Equal("done", completion.Content);
+        Assert.Equal("thought", completion.Reasoning);
+        Assert.Equal("tool_calls", completion.FinishReason);
+        var call = Assert.Single(completion.ToolCalls!);
+        Assert.Equal(("call_1", "weather", "{\"city\":\"Oslo\"}"), (call.Id, call.Name, call.Arguments));
+        Assert.Equal(12, completion.Usage?.TotalTokenCount);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"c1","choices":[]}""")]
+    [InlineData("""{"id":"c1","choices":null,"usage":{"total_tokens":3}}""")]
+    [InlineData("""{"unexpected":true}""")]
+    public void Says_when_there_was_no_choice(string json) => Assert.False(Parse(json).HasChoice);
 }
