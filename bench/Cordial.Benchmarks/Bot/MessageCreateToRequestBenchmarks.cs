@@ -244,7 +244,7 @@ public class MessageCreateToRequestBenchmarks
         {
             private long _nextId = 1_400_000_000_000_000_000;
 
-            public Task TriggerTypingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
             public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
                 Task.FromResult((ulong)Interlocked.Increment(ref _nextId));

@@ -8,7 +8,7 @@ namespace Cordial.Bot.Delivery;
 /// <para><b>Rate limits.</b> Every call first awaits the channel's rate-limit bucket inside the implementation
 /// (message creates and edits share the channel's bucket), then performs the request. A call therefore may take
 /// as long as the bucket requires, and never produces a 429 for the caller to handle: the pacing of a streamed
-/// reply comes from here. The reply streamer keeps at most one create or edit in flight per reply.</para>
+/// reply comes from here. Typing alone is best effort: it gives up rather than wait past its budget. The reply streamer keeps at most one create or edit in flight per reply.</para>
 /// <para><b>Mentions.</b> Every create and edit must send <see cref="OutgoingMessage.AllowedMentions"/>
 /// (<c>{"parse": [], "replied_user": false}</c>).</para>
 /// <para><b>Errors.</b> A failure that survives the implementation's own retries is thrown (any exception);
@@ -17,8 +17,12 @@ namespace Cordial.Bot.Delivery;
 /// </remarks>
 public interface IReplySurface
 {
-    /// <summary>Shows the typing indicator in the channel (Discord shows it for about 10 seconds).</summary>
-    Task TriggerTypingAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Shows the typing indicator in the channel (Discord shows it for about 10 seconds), best effort: skipped when the
+    /// rate limits would hold it longer than <paramref name="maxWait"/> (refused at once when that is clear up front).
+    /// </summary>
+    /// <returns>True when shown (or nothing needs showing); false when skipped for rate limits, which is no error.</returns>
+    ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken);
 
     /// <summary>Creates a message in the channel.</summary>
     /// <returns>The new message's id.</returns>

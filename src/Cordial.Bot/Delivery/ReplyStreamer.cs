@@ -336,18 +336,14 @@ public sealed class ReplyStreamer
             while (!stop.IsCancellationRequested)
             {
                 // Typing is best effort: when Discord's global limit is saturated (many replies at once) an indicator
-                // that cannot go out within TypingBudget is dropped, never queued in front of replies' messages.
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                var call = _surface.TriggerTypingAsync(attempt.Token);
+                // that cannot go out within TypingBudget is refused by the surface (a result, not an exception), never
+                // queued in front of replies' messages.
                 try
                 {
-                    await call.WaitAsync(TypingBudget, _time, stop);
-                }
-                catch (TimeoutException)
-                {
-                    await attempt.CancelAsync();
-                    await call.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    DeliveryLog.TypingSkipped(_logger, TypingBudget);
+                    if (!await _surface.TryTriggerTypingAsync(TypingBudget, stop))
+                    {
+                        DeliveryLog.TypingSkipped(_logger, TypingBudget);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -35,6 +35,22 @@ public sealed partial class DiscordRestClient
     public Task TriggerTypingAsync(ulong channelId, CancellationToken cancellationToken = default) =>
         SendAsync(Route.Create(HttpMethod.Post, $"channels/{channelId}/typing"), null, cancellationToken);
 
+    /// <summary>
+    /// POST /channels/{id}/typing as a best-effort call: skipped when Discord's rate limits (the channel's typing bucket,
+    /// the global 50 requests/s) would hold it longer than <paramref name="maxWait"/>. It is refused at once, queueing
+    /// nowhere, when a permit clearly cannot come in time (the requests ahead already claim every permit the global limit
+    /// gives back within <paramref name="maxWait"/>; the bucket is empty or paused by a 429 until later), else when
+    /// <paramref name="maxWait"/> passes while it waits. A skip throws nothing; it is not a failure.
+    /// </summary>
+    /// <returns>True when Discord took the indicator; false when it was skipped for rate limits (nothing sent).</returns>
+    /// <exception cref="DiscordRestException">Discord refused the request (as for <see cref="TriggerTypingAsync"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ValueTask<bool> TryTriggerTypingAsync(ulong channelId, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
+        return TrySendAsync(Route.Create(HttpMethod.Post, $"channels/{channelId}/typing"), maxWait, cancellationToken);
+    }
+
     private static void AppendQuery(StringBuilder query, string name, ulong? value)
     {
         if (value is { } id)

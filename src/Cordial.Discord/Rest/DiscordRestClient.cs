@@ -99,18 +99,47 @@ public sealed partial class DiscordRestClient : IDisposable
     public void Dispose() => _rateLimits.Dispose();
 
     private Task<T> SendAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken) =>
-        SendCoreAsync(route, content, responseType, cancellationToken)!;
+        SendCoreAsync(route, content, responseType, budget: null, cancellationToken)!;
 
     private Task SendAsync(Route route, Func<HttpContent?>? content, CancellationToken cancellationToken) =>
-        SendCoreAsync<object>(route, content, responseType: null, cancellationToken);
+        SendCoreAsync<object>(route, content, responseType: null, budget: null, cancellationToken);
 
-    private async Task<T?> SendCoreAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T>? responseType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a best-effort request without a response body: false (nothing sent, nothing thrown) when the rate limits
+    /// would hold it longer than <paramref name="maxWait"/>; failures otherwise as for any request.
+    /// </summary>
+    private async ValueTask<bool> TrySendAsync(Route route, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var budget = new WaitBudget(maxWait);
+        await SendCoreAsync<object>(route, content: null, responseType: null, budget, cancellationToken);
+        return !budget.Refused;
+    }
+
+    /// <param name="budget">
+    /// Null: wait as long as the rate limits require. Otherwise every attempt waits at most its MaxWait for its permits
+    /// and, refused, ends the call with default and Refused set.
+    /// </param>
+    private async Task<T?> SendCoreAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T>? responseType, WaitBudget? budget, CancellationToken cancellationToken)
     {
         var serverErrorRetries = 0;
         var rateLimitRetries = 0;
         while (true)
         {
-            var ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.Priority, cancellationToken);
+            RateLimitTicket ticket;
+            if (budget is null)
+            {
+                ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.Priority, cancellationToken);
+            }
+            else if (await _rateLimits.TryAcquireAsync(route.Key, route.UsesWebhookToken, route.Priority, budget.MaxWait, cancellationToken) is { } granted)
+            {
+                ticket = granted;
+            }
+            else
+            {
+                budget.Refused = true;
+                return default;
+            }
+
             HttpResponseMessage response;
             try
             {
@@ -247,6 +276,14 @@ public sealed partial class DiscordRestClient : IDisposable
     }
 
     private static Func<HttpContent?> Json<T>(T body, JsonTypeInfo<T> typeInfo) => () => JsonContent.Create(body, typeInfo);
+
+    /// <summary>How long a best-effort request may wait for its permits, and whether it was refused.</summary>
+    private sealed class WaitBudget(TimeSpan maxWait)
+    {
+        public TimeSpan MaxWait { get; } = maxWait;
+
+        public bool Refused { get; set; }
+    }
 
     private static partial class Log
     {

@@ -13,7 +13,7 @@ internal sealed class InteractionReplySurface(DiscordRestClient rest, JsonIntera
 {
     private long _originalId;
 
-    public Task TriggerTypingAsync(CancellationToken cancellationToken) => Task.CompletedTask; // "thinking…" is shown already
+    public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken) => ValueTask.FromResult(true); // "thinking…" is shown already
 
     public async Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {

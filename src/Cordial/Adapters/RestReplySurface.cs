@@ -9,7 +9,8 @@ internal sealed class RestReplySurface(DiscordRestClient rest, ulong channelId) 
 {
     public ulong ChannelId => channelId;
 
-    public Task TriggerTypingAsync(CancellationToken cancellationToken) => rest.TriggerTypingAsync(channelId, cancellationToken);
+    public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken) =>
+        rest.TryTriggerTypingAsync(channelId, maxWait, cancellationToken);
 
     public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
         SendLatestAsync(() => message, cancellationToken);

@@ -42,7 +42,7 @@ internal sealed class RecordingCommandResponse : ICommandResponse
 
     private sealed class Surface(RecordingCommandResponse owner) : IReplySurface
     {
-        public Task TriggerTypingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
         public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {

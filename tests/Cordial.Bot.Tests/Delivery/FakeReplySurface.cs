@@ -74,13 +74,16 @@ internal sealed class FakeReplySurface : IReplySurface
         }
     }
 
-    /// <summary>When set, a typing call runs this (with the call's token) before it completes.</summary>
-    public Func<CancellationToken, Task>? HoldTyping { get; set; }
+    /// <summary>
+    /// When set, a typing call returns what this returns for the call's budget and token (false: skipped for rate limits);
+    /// unset, every indicator is shown at once.
+    /// </summary>
+    public Func<TimeSpan, CancellationToken, ValueTask<bool>>? Typing { get; set; }
 
-    public Task TriggerTypingAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _typing);
-        return HoldTyping?.Invoke(cancellationToken) ?? Task.CompletedTask;
+        return Typing?.Invoke(maxWait, cancellationToken) ?? ValueTask.FromResult(true);
     }
 
     public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cordial.Bot.Delivery;
 using Microsoft.Extensions.AI;
 
@@ -420,32 +421,71 @@ public sealed class ReplyStreamerTests
     }
 
     [Fact]
-    public async Task A_typing_indicator_Discord_does_not_take_within_its_budget_is_skipped_and_the_reply_goes_on()
+    public async Task A_refused_typing_indicator_is_skipped_without_an_exception_and_tried_again_at_the_next_refresh()
     {
-        var typingCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _surface.HoldTyping = async token =>
+        var budgets = new ConcurrentQueue<TimeSpan>();
+        var refuse = 1;
+        _surface.Typing = (budget, _) =>
         {
-            try
-            {
-                await Task.Delay(Timeout.Infinite, token);
-            }
-            finally
-            {
-                typingCancelled.TrySetResult();
-            }
+            budgets.Enqueue(budget);
+            return ValueTask.FromResult(Interlocked.Exchange(ref refuse, 0) == 0); // the first one is refused
         };
+        var logger = new ListLogger<ReplyStreamer>();
         var stream = new ModelStream();
-        var run = Create().RunAsync(stream.ReadAsync(Token), Token);
-        await Eventually.UntilAsync(() => _surface.TypingCount == 1, "a typing call waiting for Discord");
+        var run = new ReplyStreamer(_surface, UserMessageId, new DeliveryOptions { EditInterval = TimeSpan.Zero }, _time, logger).RunAsync(stream.ReadAsync(Token), Token);
 
-        _time.Advance(ReplyStreamer.TypingBudget);
-        await typingCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        // Refused: logged as skipped (no exception anywhere), and the only timer is the refresh.
+        await Eventually.UntilAsync(() => _surface.TypingCount == 1 && _time.ActiveTimers == 1, "the refused indicator and the refresh timer");
+        var skipped = Assert.Single(logger.Entries, e => e.EventId.Id == 4106);
+        Assert.Null(skipped.Exception);
+        Assert.DoesNotContain(logger.Entries, e => e.EventId.Id == 4103);
+        Assert.Equal([ReplyStreamer.TypingBudget], budgets);
+
+        _time.Advance(new DeliveryOptions().TypingRefresh);
+        await Eventually.UntilAsync(() => _surface.TypingCount == 2 && _time.ActiveTimers == 1, "the indicator tried again at the next refresh");
+        Assert.Single(logger.Entries, e => e.EventId.Id == 4106);
 
         stream.Write("Still answered.");
         stream.Complete();
         var result = await run;
         Assert.Equal(ReplyOutcome.Completed, result.Outcome);
         Assert.Equal(["Still answered."], _surface.CurrentTexts);
+        Assert.DoesNotContain(logger.Entries, e => e.EventId.Id == 4103 || e.Exception is not null);
+    }
+
+    [Fact]
+    public async Task A_typing_indicator_still_waiting_for_Discord_holds_no_timer_and_ends_quietly_with_the_first_message()
+    {
+        var typingEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _surface.Typing = async (_, token) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token); // waits for a permit within its budget
+                return true;
+            }
+            finally
+            {
+                typingEnded.TrySetResult();
+            }
+        };
+        var logger = new ListLogger<ReplyStreamer>();
+        var stream = new ModelStream();
+        var run = new ReplyStreamer(_surface, UserMessageId, new DeliveryOptions { EditInterval = TimeSpan.Zero }, _time, logger).RunAsync(stream.ReadAsync(Token), Token);
+        await Eventually.UntilAsync(() => _surface.TypingCount == 1, "a typing call waiting for Discord");
+
+        // The surface keeps the budget: the streamer arms no timer of its own while the call waits.
+        Assert.Equal(0, _time.ActiveTimers);
+        _time.Advance(ReplyStreamer.TypingBudget);
+        Assert.False(typingEnded.Task.IsCompleted);
+
+        stream.Write("Answered.");
+        await typingEnded.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        stream.Complete();
+        var result = await run;
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+        Assert.Equal(1, _surface.TypingCount);
+        Assert.DoesNotContain(logger.Entries, e => e.EventId.Id is 4103 or 4106);
     }
 
     [Fact]

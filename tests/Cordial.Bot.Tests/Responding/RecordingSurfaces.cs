@@ -32,7 +32,7 @@ internal sealed class RecordingSurfaces : IChannelSurfaces
 
     private sealed class Surface(RecordingSurfaces owner, ulong channelId) : IReplySurface
     {
-        public Task TriggerTypingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
         public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {

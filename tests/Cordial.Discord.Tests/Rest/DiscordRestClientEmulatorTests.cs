@@ -140,6 +140,28 @@ public sealed class DiscordRestClientEmulatorTests
     }
 
     [Fact]
+    public async Task Typing_with_a_budget_is_sent_skipped_without_a_request_while_the_global_limit_is_spent_and_fails_as_before()
+    {
+        await using var f = await Fixture.StartAsync();
+        var channel = f.NewChannel();
+        var time = new ManualTimeProvider(); // the client's clock: its global window passes only when the test says
+        using var http = new HttpClient();
+        using var client = new DiscordRestClient(http, new RestClientOptions { BaseAddress = f.Host.RestBaseAddress, Token = f.Bot.Token, GlobalRequestsPerSecond = 1 }, time);
+        const string typing = "POST /channels/{channel_id}/typing";
+
+        Assert.True(await client.TryTriggerTypingAsync(channel, TimeSpan.FromSeconds(1), Token));
+        Assert.False(await client.TryTriggerTypingAsync(channel, TimeSpan.FromSeconds(1), Token));
+        Assert.Equal(1, f.Stats.RequestsByRoute[typing]);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        f.Emulator.Faults.FailRoute("POST", "/channels/{channel_id}/typing", 500, 1);
+        var error = await Assert.ThrowsAsync<DiscordRestException>(() => client.TryTriggerTypingAsync(channel, TimeSpan.FromSeconds(1), Token).AsTask());
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Equal(2, f.Stats.RequestsByRoute[typing]);
+        Assert.Equal(0, f.Stats.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_on_patch_and_surface_on_post()
     {
         await using var f = await Fixture.StartAsync();

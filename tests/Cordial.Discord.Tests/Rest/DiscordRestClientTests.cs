@@ -104,6 +104,39 @@ public sealed class DiscordRestClientTests
     }
 
     [Fact]
+    public async Task Typing_with_a_budget_is_skipped_without_a_request_or_an_exception_while_the_global_limit_is_spent()
+    {
+        var time = new ManualTimeProvider();
+        var (client, handler) = Create(time, o => o.GlobalRequestsPerSecond = 1);
+        using var _ = client;
+        handler.Respond = _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+
+        Assert.True(await client.TryTriggerTypingAsync(1, TimeSpan.FromSeconds(1), Token));
+        // The one permit comes back a window after the answer: at the deadline, not before it.
+        Assert.False(Started.AtOnce(client.TryTriggerTypingAsync(1, TimeSpan.FromSeconds(1), Token)));
+        Assert.Single(handler.Requests);
+        Assert.Equal(0, client.RateLimits.Global.QueueLength);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await client.TryTriggerTypingAsync(1, TimeSpan.FromSeconds(1), Token));
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal("https://discord.com/api/v10/channels/1/typing", handler.Requests.Last().Uri.ToString());
+    }
+
+    [Fact]
+    public async Task Typing_with_a_budget_that_Discord_refuses_throws_as_without_one()
+    {
+        var (client, handler) = Create();
+        using var _ = client;
+        handler.Respond = _ => Task.FromResult(FakeDiscordHandler.Json(HttpStatusCode.Forbidden, """{"message":"Missing Access","code":50001}"""));
+
+        var error = await Assert.ThrowsAsync<DiscordRestException>(() => client.TryTriggerTypingAsync(1, TimeSpan.FromSeconds(1), Token).AsTask());
+
+        Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
     public async Task Endless_429s_give_up_after_the_configured_retries()
     {
         var (client, handler) = Create(configure: o => o.MaxRateLimitRetries = 2);

@@ -7,4 +7,8 @@ internal static class Started
 
     /// <summary>True when the ValueTask had already completed when it was returned (the allocation-free path).</summary>
     public static bool Synchronously<T>(ValueTask<T> acquire) => acquire.IsCompletedSuccessfully;
+
+    /// <summary>The result of a call that completed at once (a grant on the allocation-free path, or a refusal up front).</summary>
+    public static T AtOnce<T>(ValueTask<T> call) =>
+        call.IsCompletedSuccessfully ? call.Result : throw new Xunit.Sdk.XunitException("The call did not complete at once.");
 }

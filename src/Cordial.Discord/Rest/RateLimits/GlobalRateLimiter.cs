@@ -6,7 +6,10 @@ namespace Cordial.Discord.Rest.RateLimits;
 /// send and response, so no window of the server's clock can ever hold more than <c>limit</c> of our requests.
 /// A global 429 pauses every request until its retry-after has passed.
 /// </summary>
-/// <remarks>Thread-safe, FIFO, allocation-free when a permit is free.</remarks>
+/// <remarks>
+/// Thread-safe, FIFO, allocation-free when a permit is free. A best-effort caller (a typing indicator) is refused at
+/// once when the callers ahead of it already claim every permit that can be granted within its longest wait.
+/// </remarks>
 internal sealed class GlobalRateLimiter : FifoLimiter<bool>
 {
     private readonly int _limit;
@@ -53,6 +56,37 @@ internal sealed class GlobalRateLimiter : FifoLimiter<bool>
         }
 
         return _returns.TryPeek(out var at) ? at : long.MaxValue;
+    }
+
+    /// <summary>
+    /// Within one window a permit is granted at most once: the permits in flight come back a window after their response
+    /// (the client gives none back unsent), not before the deadline, and neither do those coming back at or after it;
+    /// every other permit might be granted in time. A longer wait is bounded by each permit being granted at most once per window. Nothing is granted before a
+    /// global 429's retry-after has passed.
+    /// </summary>
+    protected override bool CouldGrantBeforeLocked(long now, long deadline, int ahead)
+    {
+        if (_pausedUntil > now && _pausedUntil >= deadline)
+        {
+            return false;
+        }
+
+        var wait = deadline - now;
+        if (wait > _window)
+        {
+            return ahead < (long)_limit * ((wait + _window - 1) / _window);
+        }
+
+        var capacity = _limit - _inFlight;
+        foreach (var at in _returns)
+        {
+            if (at > now && at >= deadline)
+            {
+                capacity--;
+            }
+        }
+
+        return ahead < capacity;
     }
 
     /// <summary>The request was sent (whatever the outcome): its permit returns one window from now.</summary>

@@ -172,6 +172,88 @@ internal sealed partial class RateLimitManager : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for a best-effort request (a typing indicator) that would rather not be sent than let the route's bucket and
+    /// the global limit hold it longer than <paramref name="maxWait"/> in all.
+    /// </summary>
+    /// <param name="route">The request's route.</param>
+    /// <param name="exemptFromGlobal">Not counted against the global limit.</param>
+    /// <param name="priority">The request's lane in the global limiter.</param>
+    /// <param name="maxWait">The longest wait for both permits together.</param>
+    /// <param name="cancellationToken">Stops waiting (throws).</param>
+    /// <returns>
+    /// The ticket; or null, holding no permit and throwing nothing: at once, without queueing anywhere, when the global
+    /// limit or the bucket clearly cannot grant it within <paramref name="maxWait"/>, else when <paramref name="maxWait"/>
+    /// passed while it waited. Completes synchronously when both permits are free or when refused at once.
+    /// </returns>
+    public ValueTask<RateLimitTicket?> TryAcquireAsync(RouteKey route, bool exemptFromGlobal, RequestPriority priority, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
+
+        // The global check first: a refusal there then takes (and gives back) no bucket token.
+        if (!exemptFromGlobal && !_global.CouldGrantWithin(priority, maxWait))
+        {
+            return new ValueTask<RateLimitTicket?>(default(RateLimitTicket?));
+        }
+
+        var deadline = _timeProvider.GetTimestamp() + (long)Math.Min(maxWait.TotalSeconds * _timeProvider.TimestampFrequency, long.MaxValue / 4);
+        return TryAcquireCoreAsync(route, exemptFromGlobal, priority, deadline, cancellationToken);
+    }
+
+    private async ValueTask<RateLimitTicket?> TryAcquireCoreAsync(RouteKey route, bool exemptFromGlobal, RequestPriority priority, long deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var state = _routes.GetOrAdd(route, static (key, self) => new RouteState(self.NewBucketFor(key)) { LastUsed = self._timeProvider.GetTimestamp() }, this);
+            var bucket = state.Bucket;
+            var bucketTicket = default(BucketTicket);
+            if (bucket is not null)
+            {
+                var (granted, ticket) = await bucket.TryAcquireAsync(RequestPriority.Normal, Remaining(deadline), cancellationToken);
+                if (!granted)
+                {
+                    return null;
+                }
+
+                if (ticket.IsRetired)
+                {
+                    state.TryReplace(bucket, NewProvisional(route));
+                    continue;
+                }
+
+                bucketTicket = ticket;
+            }
+
+            if (!exemptFromGlobal)
+            {
+                bool granted;
+                try
+                {
+                    (granted, _) = await _global.TryAcquireAsync(priority, Remaining(deadline), cancellationToken);
+                }
+                catch
+                {
+                    bucket?.Abandon(bucketTicket);
+                    throw;
+                }
+
+                if (!granted)
+                {
+                    bucket?.Abandon(bucketTicket);
+                    return null;
+                }
+            }
+
+            return new RateLimitTicket(route, state, bucketTicket, HoldsGlobal: !exemptFromGlobal);
+        }
+    }
+
+    private TimeSpan Remaining(long deadline)
+    {
+        var now = _timeProvider.GetTimestamp();
+        return deadline > now ? _timeProvider.GetElapsedTime(now, deadline) : TimeSpan.Zero;
+    }
+
     /// <summary>The request was never sent (cancelled, or failed before it left): its permits are given back.</summary>
     public void Abandon(in RateLimitTicket ticket)
     {

@@ -119,6 +119,26 @@ internal sealed class RouteBucket : FifoLimiter<BucketTicket>
         return _remaining > 0 ? Math.Min(_resetAt, now + ToTicks(ProvisionalRecheck)) : _resetAt;
     }
 
+    /// <summary>
+    /// Until its reset a known bucket grants no more than its remaining tokens (none after a 429): a caller with as many
+    /// callers ahead is refused when the reset is not before its deadline. A new window's probes wait for responses, which
+    /// nobody can time: refused only while an exhausted bucket of the channel or guild holds the probe past the deadline.
+    /// </summary>
+    protected override bool CouldGrantBeforeLocked(long now, long deadline, int ahead)
+    {
+        if (_retired)
+        {
+            return true;
+        }
+
+        if (_known && now < _resetAt)
+        {
+            return _resetAt < deadline || ahead < _remaining;
+        }
+
+        return Hash is not null || _provisional.ExhaustedUntil(_stripe) < deadline;
+    }
+
     /// <summary>An empty bucket tells the unlearned routes of its channel or guild to wait for its reset.</summary>
     private void PublishExhaustionLocked()
     {
