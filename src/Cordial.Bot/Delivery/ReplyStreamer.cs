@@ -180,6 +180,11 @@ public sealed class ReplyStreamer
             Fail(ex);
         }
 
+        // The answer is read, but the reply may wait seconds more for Discord (its global limit, saturated). This method's
+        // state keeps its parameters to the end: let go of the stream, whose finished iterators still hold the prompt and
+        // the options, so they are collected young instead of waiting with the reply (docs/PERFORMANCE.md, seventh session).
+        updates = null!;
+
         lock (_gate)
         {
             _ended = true;

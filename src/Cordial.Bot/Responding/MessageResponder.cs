@@ -162,7 +162,6 @@ public sealed partial class MessageResponder(
         var context = new PromptContext(channel, message.Author.Name, channelSettings.Persona);
         var system = prompts.SystemPrompt(context); // budgeted with the history: trimmed to fit, summaries for the rest
         var conversation = await conversations.BuildAsync(request.Node, channel, identity.UserId, model, TokenEstimator.Estimate(system), token);
-        var prompt = prompts.Build(conversation, context, system);
 
         ulong? replyTo = request.Surface is null ? message.Id : null;
         if (request.Trigger.OpenThread)
@@ -186,6 +185,10 @@ public sealed partial class MessageResponder(
             (chatOptions.AdditionalProperties ??= [])[RequestStartedProperty] = stats.RequestStartedCallback(message.ReceivedTimestamp);
         }
 
+        // The prompt and the options are built after the last await before the reply: no local of this method keeps
+        // them while the reply waits (seconds, when Discord's global limit is saturated); the stream holds them only as
+        // long as it is read.
+        var prompt = prompts.Build(conversation, context, system);
         var updates = chat.GetStreamingResponseAsync(prompt, chatOptions, token);
         var observed = new StreamObservations();
         var result = await streamer.RunAsync(

@@ -680,4 +680,49 @@ public sealed class ReplyStreamerTests
         Assert.DoesNotContain(_surface.Calls, c => c.Message.Text.Contains("late", StringComparison.Ordinal));
         Assert.Equal("The result is 4.", result.Text);
     }
+
+    [Fact]
+    public async Task A_stream_read_to_its_end_is_let_go_while_the_reply_still_waits_for_Discord()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _surface.Hold = _ => release.Task; // the message waits, as behind Discord's saturated global limit
+        var prompt = new WeakReference<object?>(null);
+
+        var run = Create().RunAsync(AnswerHolding(NewPrompt(prompt), Token), Token);
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 1, "the message to wait for Discord");
+
+        // The stream has ended; what its iterator holds (in the pipeline: the prompt and the options) must not wait with
+        // the reply. The state machine kept its parameter, and with it the finished stream, until the reply ended.
+        await Eventually.UntilAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return !prompt.TryGetTarget(out _);
+            },
+            "the finished stream and its prompt to be collected while the reply waits");
+        Assert.False(run.IsCompleted);
+
+        release.SetResult();
+        var result = await run;
+        Assert.Equal("the whole answer", result.Text);
+    }
+
+    // Not inlined, so no caller's local keeps the prompt alive.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static object NewPrompt(WeakReference<object?> reference)
+    {
+        var prompt = new byte[64 * 1024];
+        reference.SetTarget(prompt);
+        return prompt;
+    }
+
+    /// <summary>A finished stream that keeps <paramref name="prompt"/> as the pipeline's stages keep theirs: as a parameter.</summary>
+    private static async IAsyncEnumerable<ChatResponseUpdate> AnswerHolding(object prompt, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "the whole answer") { FinishReason = ChatFinishReason.Stop };
+        GC.KeepAlive(prompt);
+    }
 }
