@@ -17,7 +17,7 @@ namespace Cordial.Discord.Rest.RateLimits;
 /// ever runs under it. The queue is bounded by <see cref="MaxWaiters"/>.
 /// </para>
 /// <para>
-/// A best-effort caller (<see cref="TryAcquireAsync"/>) gives a longest wait. It is refused at once, without queueing,
+/// A best-effort caller (<see cref="TryAcquireBeforeAsync"/>) gives a deadline. It is refused at once, without queueing,
 /// when the subclass says its permit clearly cannot come in time (<see cref="CouldGrantBeforeLocked"/>); once queued it
 /// is refused when its deadline passes. A refused waiter leaves the queue as a cancelled one does (skipped where it
 /// stands, counted out of <see cref="QueueLength"/> at once): it took no permit, so nobody else's order or permits
@@ -117,14 +117,21 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     /// <param name="priority">Which waiting callers this one passes, and which pass it.</param>
     /// <param name="maxWait">The longest wait; <see cref="TimeSpan.Zero"/>: only a permit free now.</param>
     /// <param name="cancellationToken">Stops waiting (throws, as for <see cref="AcquireAsync(RequestPriority, CancellationToken)"/>).</param>
+    /// <returns>See <see cref="TryAcquireBeforeAsync"/>.</returns>
+    public ValueTask<(bool Granted, TTicket Ticket)> TryAcquireAsync(RequestPriority priority, TimeSpan maxWait, CancellationToken cancellationToken) =>
+        TryAcquireBeforeAsync(priority, DeadlineAfter(TimeProvider, maxWait), cancellationToken);
+
+    /// <summary>Acquires a permit for a best-effort caller that would rather go without than wait past <paramref name="deadline"/>.</summary>
+    /// <param name="priority">Which waiting callers this one passes, and which pass it.</param>
+    /// <param name="deadline">The latest grant, a <see cref="TimeProvider"/> timestamp (<see cref="DeadlineAfter"/>).</param>
+    /// <param name="cancellationToken">Stops waiting (throws, as for <see cref="AcquireAsync(RequestPriority, CancellationToken)"/>).</param>
     /// <returns>
     /// Granted with its ticket; or not granted (no permit taken, nothing thrown): at once, without queueing, when the permit
-    /// clearly cannot come within <paramref name="maxWait"/>, else when <paramref name="maxWait"/> has passed while it waited.
+    /// clearly cannot come before <paramref name="deadline"/>, else when the deadline has passed while it waited.
     /// Completes synchronously without allocating when a permit is free or when refused at once.
     /// </returns>
-    public ValueTask<(bool Granted, TTicket Ticket)> TryAcquireAsync(RequestPriority priority, TimeSpan maxWait, CancellationToken cancellationToken)
+    public ValueTask<(bool Granted, TTicket Ticket)> TryAcquireBeforeAsync(RequestPriority priority, long deadline, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
         Waiter waiter;
         lock (Gate)
         {
@@ -136,7 +143,6 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
 
             ObjectDisposedException.ThrowIf(_disposed, this);
             cancellationToken.ThrowIfCancellationRequested();
-            var deadline = DeadlineAfter(now, maxWait);
             if (deadline <= now
                 || _urgent.Count + _waiters.Count + _deferred.Count >= MaxWaiters
                 || !CouldGrantBeforeLocked(now, deadline, LiveAheadLocked(priority)))
@@ -151,17 +157,23 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
     }
 
     /// <summary>
-    /// Whether <see cref="TryAcquireAsync"/> with these arguments might be granted (false: it would be refused at once).
+    /// Whether <see cref="TryAcquireBeforeAsync"/> with these arguments might be granted (false: it would be refused at once).
     /// Takes nothing and queues nothing: a check before acquiring permits elsewhere that would be given back.
     /// </summary>
-    public bool CouldGrantWithin(RequestPriority priority, TimeSpan maxWait)
+    public bool CouldGrantBefore(RequestPriority priority, long deadline)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
         lock (Gate)
         {
-            var now = TimeProvider.GetTimestamp();
-            return CouldGrantBeforeLocked(now, DeadlineAfter(now, maxWait), LiveAheadLocked(priority));
+            return CouldGrantBeforeLocked(TimeProvider.GetTimestamp(), deadline, LiveAheadLocked(priority));
         }
+    }
+
+    /// <summary>The <paramref name="time"/> timestamp <paramref name="maxWait"/> from now (a best-effort caller's deadline).</summary>
+    public static long DeadlineAfter(TimeProvider time, TimeSpan maxWait)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
+        return time.GetTimestamp() + (long)Math.Min(maxWait.TotalSeconds * time.TimestampFrequency, long.MaxValue / 4);
     }
 
     /// <summary>Grants at once when nobody who goes first waits and a permit is free. Under <see cref="Gate"/>.</summary>
@@ -196,9 +208,6 @@ internal abstract class FifoLimiter<TTicket> : IDisposable
         RequestPriority.Normal => _liveUrgent + _liveNormal,
         _ => _liveUrgent + _liveNormal + _liveDeferred,
     };
-
-    private long DeadlineAfter(long now, TimeSpan maxWait) =>
-        now + (long)Math.Min(maxWait.TotalSeconds * TimeProvider.TimestampFrequency, long.MaxValue / 4);
 
     private Waiter EnqueueLocked(RequestPriority priority, long now, long deadline)
     {

@@ -188,15 +188,13 @@ internal sealed partial class RateLimitManager : IDisposable
     /// </returns>
     public ValueTask<RateLimitTicket?> TryAcquireAsync(RouteKey route, bool exemptFromGlobal, RequestPriority priority, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxWait, TimeSpan.Zero);
-
-        // The global check first: a refusal there then takes (and gives back) no bucket token.
-        if (!exemptFromGlobal && !_global.CouldGrantWithin(priority, maxWait))
+        // One deadline for both permits. The global check first: a refusal there then takes (and gives back) no bucket token.
+        var deadline = GlobalRateLimiter.DeadlineAfter(_timeProvider, maxWait);
+        if (!exemptFromGlobal && !_global.CouldGrantBefore(priority, deadline))
         {
             return new ValueTask<RateLimitTicket?>(default(RateLimitTicket?));
         }
 
-        var deadline = _timeProvider.GetTimestamp() + (long)Math.Min(maxWait.TotalSeconds * _timeProvider.TimestampFrequency, long.MaxValue / 4);
         return TryAcquireCoreAsync(route, exemptFromGlobal, priority, deadline, cancellationToken);
     }
 
@@ -209,7 +207,7 @@ internal sealed partial class RateLimitManager : IDisposable
             var bucketTicket = default(BucketTicket);
             if (bucket is not null)
             {
-                var (granted, ticket) = await bucket.TryAcquireAsync(RequestPriority.Normal, Remaining(deadline), cancellationToken);
+                var (granted, ticket) = await bucket.TryAcquireBeforeAsync(RequestPriority.Normal, deadline, cancellationToken);
                 if (!granted)
                 {
                     return null;
@@ -229,7 +227,7 @@ internal sealed partial class RateLimitManager : IDisposable
                 bool granted;
                 try
                 {
-                    (granted, _) = await _global.TryAcquireAsync(priority, Remaining(deadline), cancellationToken);
+                    (granted, _) = await _global.TryAcquireBeforeAsync(priority, deadline, cancellationToken);
                 }
                 catch
                 {
@@ -246,12 +244,6 @@ internal sealed partial class RateLimitManager : IDisposable
 
             return new RateLimitTicket(route, state, bucketTicket, HoldsGlobal: !exemptFromGlobal);
         }
-    }
-
-    private TimeSpan Remaining(long deadline)
-    {
-        var now = _timeProvider.GetTimestamp();
-        return deadline > now ? _timeProvider.GetElapsedTime(now, deadline) : TimeSpan.Zero;
     }
 
     /// <summary>The request was never sent (cancelled, or failed before it left): its permits are given back.</summary>
