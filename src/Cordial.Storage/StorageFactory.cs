@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Cordial.Storage.Sql;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -11,12 +12,20 @@ public static class StorageFactory
     /// <summary>Creates the data source for the configured provider. The caller owns and disposes it.</summary>
     public static (DbDataSource DataSource, SqlDialect Dialect) CreateDataSource(StorageOptions options, string contentRoot)
     {
-        if (options.Provider == "postgres")
-        {
-            return (NpgsqlDataSource.Create(options.ConnectionString!), SqlDialect.Postgres);
-        }
+        return options.Provider == "postgres"
+            ? (CreatePostgres(options.ConnectionString!), SqlDialect.Postgres)
+            : (CreateSqlite(options.ConnectionString, contentRoot), SqlDialect.Sqlite);
+    }
 
-        var text = string.IsNullOrWhiteSpace(options.ConnectionString) ? "data/cordial.db" : options.ConnectionString;
+    // One method per provider, never inlined: compiling the caller loads neither provider's assembly, so a SQLite bot
+    // never maps Npgsql (~1 MB resident).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbDataSource CreatePostgres(string connectionString) => NpgsqlDataSource.Create(connectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbDataSource CreateSqlite(string? connectionString, string contentRoot)
+    {
+        var text = string.IsNullOrWhiteSpace(connectionString) ? "data/cordial.db" : connectionString;
         var builder = text.Contains('=', StringComparison.Ordinal)
             ? new SqliteConnectionStringBuilder(text)
             : new SqliteConnectionStringBuilder { DataSource = text };
@@ -37,6 +46,6 @@ public static class StorageFactory
             pragma.ExecuteNonQuery();
         }
 
-        return (dataSource, SqlDialect.Sqlite);
+        return dataSource;
     }
 }

@@ -21,7 +21,8 @@ internal static class CordialApp
         }
 
         var address = IPAddress.Parse(settings.Http.Address);
-        builder.WebHost.UseKestrel(kestrel =>
+        // Kestrel's core only: plain HTTP on one address (UseKestrel would add HTTPS and QUIC, and load them).
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, port);
             kestrel.Limits.MaxRequestBodySize = 30L * 1024 * 1024;
