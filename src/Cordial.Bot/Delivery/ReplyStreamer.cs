@@ -61,7 +61,8 @@ public sealed class ReplyStreamer
 
     // The slot shared by the reader and the delivery loop; every field below is guarded by _gate.
     private readonly Lock _gate = new();
-    private readonly StringBuilder _text = new();
+    private StringBuilder? _text = new(); // the answer while the model streams it; at the end it becomes _answer
+    private string? _answer;
     private int _version;
     private bool _ended;
     private string? _failureReason;
@@ -189,6 +190,11 @@ public sealed class ReplyStreamer
         {
             _ended = true;
             _endedAt = _time.GetTimestamp();
+
+            // One string for the rest of the reply: the builder's chunks hold up to twice the text, for the seconds the
+            // reply may still wait for Discord.
+            _answer = Streaming.ToString();
+            _text = null;
         }
 
         _wake.Set();
@@ -257,7 +263,7 @@ public sealed class ReplyStreamer
                     case TextReasoningContent reasoning:
                         _reasoningLength += reasoning.Text?.Length ?? 0;
                         _firstContentAt ??= now;
-                        if (_showReasoning && !string.IsNullOrEmpty(reasoning.Text) && _text.Length == 0)
+                        if (_showReasoning && !string.IsNullOrEmpty(reasoning.Text) && Streaming.Length == 0)
                         {
                             _reasoningTail = KeepTail(_reasoningTail + reasoning.Text, ReasoningPreviewLength * 2);
                             _version++;
@@ -287,13 +293,19 @@ public sealed class ReplyStreamer
         return (grew, _truncated);
     }
 
+    /// <summary>The answer text while the model streams it. Under _gate.</summary>
+    private StringBuilder Streaming => _text ?? throw new InvalidOperationException("The model's stream has ended.");
+
+    /// <summary>The answer text so far (all of it once the stream ended). Under _gate.</summary>
+    private string AnswerText() => _answer ?? Streaming.ToString();
+
     /// <summary>Appends answer text up to the maximum reply length (never splitting a surrogate pair). Under _gate.</summary>
     private void AppendBounded(string text)
     {
-        var room = _maxReplyLength - _text.Length;
+        var room = _maxReplyLength - Streaming.Length;
         if (text.Length <= room)
         {
-            _text.Append(text);
+            Streaming.Append(text);
             return;
         }
 
@@ -303,7 +315,7 @@ public sealed class ReplyStreamer
             take--;
         }
 
-        _text.Append(text, 0, take);
+        Streaming.Append(text, 0, take);
         _truncated = true;
     }
 
@@ -325,7 +337,7 @@ public sealed class ReplyStreamer
         lock (_gate)
         {
             _failureReason = string.IsNullOrWhiteSpace(reason) ? new GenerationFailureDescriber().Describe(exception) : reason.Trim();
-            length = _text.Length;
+            length = Streaming.Length;
         }
 
         DeliveryLog.GenerationFailed(_logger, length, exception.GetType().Name, exception);
@@ -535,9 +547,10 @@ public sealed class ReplyStreamer
     {
         lock (_gate)
         {
-            if (_version != state.SeenVersion)
+            // After the end, the loop shares the one answer string rather than keep an equal copy of its own.
+            if (_version != state.SeenVersion || (_answer is not null && !ReferenceEquals(state.Text, _answer)))
             {
-                state.Text = _text.ToString();
+                state.Text = AnswerText();
                 state.SeenVersion = _version;
             }
 
@@ -724,7 +737,7 @@ public sealed class ReplyStreamer
         int reasoningLength;
         lock (_gate)
         {
-            text = _text.ToString();
+            text = AnswerText();
             failure = _failureReason;
             modelId = _modelId;
             usage = _usage;

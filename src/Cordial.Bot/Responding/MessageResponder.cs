@@ -155,6 +155,53 @@ public sealed partial class MessageResponder(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
 
+        // Only what the reply needs from here on: the settings, the conversation and the prompt stay with PrepareAsync,
+        // so none of them waits with the reply (seconds, when Discord's global limit is saturated; docs/PERFORMANCE.md).
+        var answer = await PrepareAsync(request, attempt, token);
+        var observed = new StreamObservations();
+        var result = await answer.Streamer.RunAsync(
+            GuardVisibility(answer.TakeUpdates(), attempt, observed, token),
+            (part, ct) => RememberPartAsync(request, answer.Channel, part, answer.Model, ct),
+            token);
+        stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
+
+        if (result.MessageIds.Count == 0)
+        {
+            return; // superseded by a merge before anything was shown, or cancelled
+        }
+
+        var channel = answer.Channel;
+        await StoreAnswerAsync(request, channel, result, answer.Model, CancellationToken.None);
+        await usage.RecordAsync(
+            request.Message.Author.Id,
+            DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime),
+            result.Usage?.InputTokenCount ?? 0,
+            result.Usage?.OutputTokenCount ?? 0,
+            CancellationToken.None);
+
+        var notes = answer.Warnings.ToList();
+        if (observed.FallbackFrom is { } failedModel)
+        {
+            notes.Insert(0, $"Answered by {result.ModelId ?? "another model"} because {failedModel} was unavailable.");
+        }
+
+        if (options.ShowWarnings && notes.Count > 0)
+        {
+            var warning = "-# ⚠️ " + string.Join(" · ", notes);
+            var warningId = await answer.Surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
+
+            // Stored without text: a reply to the note continues the answer (no REST read, and a note sent as a /chat
+            // follow-up, which is no reply, is not mistaken for the start of something else); the model never sees it.
+            await store.PutAsync([AnswerNode(warningId, channel, "", result.MessageIds[^1], result.ModelId ?? answer.Model)], CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Everything before the reply: the channel's settings and model, the conversation, a thread if asked for, the
+    /// streamer, and the model's stream (not started until read). Its locals end with it.
+    /// </summary>
+    private async Task<PreparedAnswer> PrepareAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken token)
+    {
         var message = request.Message;
         var channel = message.Channel;
         var channelSettings = await SettingsForAsync(channel, token);
@@ -171,7 +218,6 @@ public sealed partial class MessageResponder(
         }
 
         var surface = request.Surface ?? surfaces.For(channel);
-        var streamer = streamers.Create(surface, replyTo);
         var chatOptions = new ChatOptions { ModelId = model.Name, AdditionalProperties = new() { [UserIdProperty] = message.Author.Id } };
         if (channel.GuildId is { } guildId)
         {
@@ -185,46 +231,29 @@ public sealed partial class MessageResponder(
             (chatOptions.AdditionalProperties ??= [])[RequestStartedProperty] = stats.RequestStartedCallback(message.ReceivedTimestamp);
         }
 
-        // The prompt and the options are built after the last await before the reply: no local of this method keeps
-        // them while the reply waits (seconds, when Discord's global limit is saturated); the stream holds them only as
-        // long as it is read.
-        var prompt = prompts.Build(conversation, context, system);
-        var updates = chat.GetStreamingResponseAsync(prompt, chatOptions, token);
-        var observed = new StreamObservations();
-        var result = await streamer.RunAsync(
-            GuardVisibility(updates, attempt, observed, token),
-            (part, ct) => RememberPartAsync(request, channel, part, model.Name, ct),
-            token);
-        stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
+        var updates = chat.GetStreamingResponseAsync(prompts.Build(conversation, context, system), chatOptions, token);
+        return new PreparedAnswer(channel, surface, model.Name, conversation.Warnings, streamers.Create(surface, replyTo), updates);
+    }
 
-        if (result.MessageIds.Count == 0)
-        {
-            return; // superseded by a merge before anything was shown, or cancelled
-        }
+    /// <summary>What a reply keeps while it runs: where it goes, the model's name, the conversation's warnings.</summary>
+    private sealed class PreparedAnswer(
+        ChannelInfo channel, IReplySurface surface, string model, IReadOnlyList<string> warnings, ReplyStreamer streamer, IAsyncEnumerable<ChatResponseUpdate> updates)
+    {
+        private IAsyncEnumerable<ChatResponseUpdate>? _updates = updates;
 
-        await StoreAnswerAsync(request, channel, result, model.Name, CancellationToken.None);
-        await usage.RecordAsync(
-            message.Author.Id,
-            DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime),
-            result.Usage?.InputTokenCount ?? 0,
-            result.Usage?.OutputTokenCount ?? 0,
-            CancellationToken.None);
+        public ChannelInfo Channel { get; } = channel;
 
-        var notes = conversation.Warnings.ToList();
-        if (observed.FallbackFrom is { } failedModel)
-        {
-            notes.Insert(0, $"Answered by {result.ModelId ?? "another model"} because {failedModel} was unavailable.");
-        }
+        public IReplySurface Surface { get; } = surface;
 
-        if (options.ShowWarnings && notes.Count > 0)
-        {
-            var warning = "-# ⚠️ " + string.Join(" · ", notes);
-            var warningId = await surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
+        public string Model { get; } = model;
 
-            // Stored without text: a reply to the note continues the answer (no REST read, and a note sent as a /chat
-            // follow-up, which is no reply, is not mistaken for the start of something else); the model never sees it.
-            await store.PutAsync([AnswerNode(warningId, channel, "", result.MessageIds[^1], result.ModelId ?? model.Name)], CancellationToken.None);
-        }
+        public IReadOnlyList<string> Warnings { get; } = warnings;
+
+        public ReplyStreamer Streamer { get; } = streamer;
+
+        /// <summary>The model's stream, handed over once: the streamer lets go of it (and the prompt it holds) when read.</summary>
+        public IAsyncEnumerable<ChatResponseUpdate> TakeUpdates() =>
+            Interlocked.Exchange(ref _updates, null) ?? throw new InvalidOperationException("The stream was already taken.");
     }
 
     /// <summary>

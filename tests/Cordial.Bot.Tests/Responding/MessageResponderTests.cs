@@ -31,6 +31,35 @@ public sealed class MessageResponderTests
     }
 
     [Fact]
+    public async Task A_reply_waiting_for_Discord_keeps_neither_its_prompt_nor_its_conversation()
+    {
+        await using var bot = new ResponderHarness();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bot.Surfaces.Hold = () => release.Task; // the answer's message waits, as behind Discord's saturated global limit
+        bot.Chat.RecordCalls = false;
+        var systemPrompt = new WeakReference<object?>(null);
+        bot.Chat.Received = messages => systemPrompt.SetTarget(messages[0].Contents.OfType<TextContent>().First().Text);
+
+        await bot.SayAsync(General, 1, "hello there", mention: true);
+
+        // The answer is read; what the reply was prepared from (settings, conversation, system prompt) must not wait with
+        // it, for the seconds a saturated global limit can take: ~1,000 replies wait at once in the load test.
+        await Eventually.UntilAsync(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return bot.Chat.MaxConcurrentCalls == 1 && !systemPrompt.TryGetTarget(out _);
+            },
+            "the system prompt to be collected while the reply waits");
+        Assert.Empty(bot.Surfaces.Messages);
+
+        release.SetResult();
+        await bot.IdleAsync();
+        Assert.Equal("You said: user1: hello there", Assert.Single(bot.Surfaces.In(General.Id)).Text);
+    }
+
+    [Fact]
     public async Task Replying_to_the_answer_continues_the_conversation()
     {
         await using var bot = new ResponderHarness();

@@ -13,6 +13,9 @@ internal sealed class RecordingSurfaces : IChannelSurfaces
     public ConcurrentDictionary<ulong, SentMessage> Messages { get; } = new();
     public List<ChannelInfo> Threads { get; } = [];
 
+    /// <summary>Awaited before each new message is recorded: a message waiting, as behind Discord's saturated global limit.</summary>
+    public Func<Task>? Hold { get; set; }
+
     public IReplySurface For(ChannelInfo channel) => new Surface(this, channel.Id);
 
     public Task<ChannelInfo> StartThreadAsync(IncomingMessage message, string name, CancellationToken cancellationToken)
@@ -34,11 +37,16 @@ internal sealed class RecordingSurfaces : IChannelSurfaces
     {
         public ValueTask<bool> TryTriggerTypingAsync(TimeSpan maxWait, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
-        public Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        public async Task<ulong> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
+            if (owner.Hold is { } hold)
+            {
+                await hold();
+            }
+
             var id = (ulong)Interlocked.Increment(ref owner._nextId);
             owner.Messages[id] = new SentMessage(id, channelId, message.ReplyToMessageId, message.Text, message.AllowedMentions == AllowedMentions.None);
-            return Task.FromResult(id);
+            return id;
         }
 
         public Task EditAsync(ulong messageId, OutgoingMessage message, CancellationToken cancellationToken)

@@ -14,6 +14,12 @@ internal sealed class ScriptedChatClient : IChatClient
 
     public List<(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options)> Calls { get; } = [];
 
+    /// <summary>Whether calls are kept in <see cref="Calls"/> (off for a test of what the bot lets go of).</summary>
+    public bool RecordCalls { get; set; } = true;
+
+    /// <summary>Shown each request's messages (the bot's own message objects) as it arrives.</summary>
+    public Action<IReadOnlyList<ChatMessage>>? Received { get; set; }
+
     public int MaxConcurrentCalls => Volatile.Read(ref _maxInFlight);
 
     public static async IAsyncEnumerable<ChatResponseUpdate> Words(string text, [EnumeratorCancellation] CancellationToken ct)
@@ -35,9 +41,13 @@ internal sealed class ScriptedChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages.ToList();
-        lock (Calls)
+        Received?.Invoke(list);
+        if (RecordCalls)
         {
-            Calls.Add((list, options));
+            lock (Calls)
+            {
+                Calls.Add((list, options));
+            }
         }
 
         var now = Interlocked.Increment(ref _inFlight);
