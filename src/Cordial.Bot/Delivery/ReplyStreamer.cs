@@ -96,15 +96,22 @@ public sealed class ReplyStreamer
         ILogger<ReplyStreamer>? logger = null,
         IGenerationFailureDescriber? failureDescriber = null,
         BotStats? stats = null)
+        : this(surface, replyToMessageId, ValidatedDeliveryOptions.Of(options), timeProvider, logger, failureDescriber, stats)
+    {
+    }
+
+    /// <summary>Creates the streamer of one reply with options validated once for many replies (by the factory).</summary>
+    internal ReplyStreamer(
+        IReplySurface surface,
+        ulong? replyToMessageId,
+        ValidatedDeliveryOptions validated,
+        TimeProvider? timeProvider,
+        ILogger<ReplyStreamer>? logger,
+        IGenerationFailureDescriber? failureDescriber,
+        BotStats? stats)
     {
         ArgumentNullException.ThrowIfNull(surface);
-        ArgumentNullException.ThrowIfNull(options);
-        var validation = new DeliveryOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(DeliveryOptions.SectionName, typeof(DeliveryOptions), validation.Failures);
-        }
-
+        var options = validated.Value;
         _surface = surface;
         _replyToMessageId = replyToMessageId;
         _time = timeProvider ?? TimeProvider.System;

@@ -35,6 +35,15 @@ public sealed class DeliveryOptionsTests
 
         var ex = Assert.Throws<OptionsValidationException>(() => new ReplyStreamer(new FakeReplySurface(), null, options));
         Assert.Contains(setting, ex.Message, StringComparison.Ordinal);
+
+        // The factory checks its options once, on first use, and refuses every reply while they are invalid.
+        var factory = new ReplyStreamerFactory(
+            Options.Create(options), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReplyStreamer>.Instance, new GenerationFailureDescriber());
+        for (var reply = 0; reply < 2; reply++)
+        {
+            var refused = Assert.Throws<OptionsValidationException>(() => factory.Create(new FakeReplySurface()));
+            Assert.Contains(setting, refused.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
