@@ -45,6 +45,26 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task The_diagnostics_server_answers_unknown_paths_and_methods_plainly_and_many_callers_at_once()
+    {
+        await using var world = await BotWorld.CreateAsync();
+        var bot = await world.StartBotAsync();
+        using var http = new HttpClient { BaseAddress = bot.Address };
+
+        using var unknown = await http.GetAsync("/metrics", BotWorld.Token);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var wrongMethod = await http.PostAsync("/health", content: null, BotWorld.Token);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("GET", wrongMethod.Content.Headers.Allow.Single());
+        using var resetByGet = await http.GetAsync("/stats/reset", BotWorld.Token);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, resetByGet.StatusCode);
+
+        // Many callers at once (an orchestrator's probes and a scraper) are all answered.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.GetAsync("/stats", BotWorld.Token)));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+    }
+
+    [Fact]
     public async Task Editing_cordial_json_changes_the_trigger_rules_without_a_restart()
     {
         await using var world = await BotWorld.CreateAsync();

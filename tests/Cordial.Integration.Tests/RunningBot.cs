@@ -1,23 +1,25 @@
+using Microsoft.Extensions.Hosting;
 using Cordial.Adapters;
 using Cordial.Configuration;
 using Cordial.Hosting;
 
 namespace Cordial.Integration.Tests;
 
-/// <summary>One running Cordial process (its WebApplication), connected to the world's emulators.</summary>
+/// <summary>One running Cordial bot as <c>cordial run</c> hosts it (generic host and diagnostics server), connected to the world's emulators.</summary>
 internal sealed class RunningBot : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly IHost _app;
+    private readonly DiagnosticsServer _diagnostics;
     private bool _stopped;
 
-    private RunningBot(WebApplication app, Uri address)
+    private RunningBot(IHost app, DiagnosticsServer diagnostics)
     {
         _app = app;
-        Address = address;
+        _diagnostics = diagnostics;
     }
 
     /// <summary>http://127.0.0.1:{port}/ (health endpoints).</summary>
-    public Uri Address { get; }
+    public Uri Address => _diagnostics.Address;
 
     public IServiceProvider Services => _app.Services;
 
@@ -30,16 +32,15 @@ internal sealed class RunningBot : IAsyncDisposable
     {
         var settings = CordialSettings.Load(configuration, requireToken: true);
         Assert.True(settings.Problems.Count == 0, "test configuration invalid: " + string.Join(" | ", settings.Problems));
-        var builder = CordialApp.CreateBuilder(settings, configuration, contentRoot, port: 0);
+        var builder = CordialApp.CreateHostBuilder(settings, configuration, contentRoot);
         builder.Logging.ClearProviders();
         if (logs is not null)
         {
             builder.Logging.AddProvider(logs);
         }
         var app = builder.Build();
-        app.MapCordialHealth();
         await app.StartAsync(cancellationToken);
-        var bot = new RunningBot(app, CordialApp.ListeningAddress(app));
+        var bot = new RunningBot(app, DiagnosticsServer.Start(app.Services, "127.0.0.1", port: 0));
         await bot.Runtime.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         return bot;
     }
@@ -59,6 +60,14 @@ internal sealed class RunningBot : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        await _app.DisposeAsync();
+        await _diagnostics.DisposeAsync();
+        if (_app is IAsyncDisposable app)
+        {
+            await app.DisposeAsync();
+        }
+        else
+        {
+            _app.Dispose();
+        }
     }
 }

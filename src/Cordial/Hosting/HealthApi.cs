@@ -19,19 +19,30 @@ internal static class HealthApi
 
     private static async Task WriteHealthAsync(HttpContext context, BotRuntime runtime, BotServiceCollectionExtensions.StorageHandle storage)
     {
-        var shards = runtime.Gateway.GetShardStatuses();
-        var storeOk = await StoreReachableAsync(storage, context.RequestAborted);
-        var connected = shards.Count > 0 && shards.All(s => s.State == GatewayConnectionState.Ready);
-        var healthy = connected && storeOk;
-
-        context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        var health = await CheckAsync(runtime, storage, context.RequestAborted);
+        context.Response.StatusCode = health.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
+        Write(json, health);
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>The bot's readiness now: its shards, its store, its event pump.</summary>
+    internal static async Task<Health> CheckAsync(BotRuntime runtime, BotServiceCollectionExtensions.StorageHandle storage, CancellationToken cancellationToken)
+    {
+        var shards = runtime.Gateway.GetShardStatuses();
+        var storeOk = await StoreReachableAsync(storage, cancellationToken);
+        return new Health(shards, storeOk, runtime.Pump);
+    }
+
+    /// <summary>The /health document (see docs/OPERATIONS.md).</summary>
+    internal static void Write(Utf8JsonWriter json, Health health)
+    {
         json.WriteStartObject();
-        json.WriteString("status", healthy ? "healthy" : "unhealthy");
-        json.WriteBoolean("store", storeOk);
+        json.WriteString("status", health.Healthy ? "healthy" : "unhealthy");
+        json.WriteBoolean("store", health.StoreReachable);
         json.WriteStartArray("shards");
-        foreach (var shard in shards)
+        foreach (var shard in health.Shards)
         {
             json.WriteStartObject();
             json.WriteNumber("id", shard.ShardId);
@@ -52,14 +63,19 @@ internal static class HealthApi
         }
 
         json.WriteEndArray();
-        if (runtime.Pump is { } pump)
+        if (health.Pump is { } pump)
         {
             json.WriteNumber("eventsHandled", pump.Handled);
             json.WriteNumber("eventsFailed", pump.Failed);
         }
 
         json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>What /health reports: healthy when every shard is ready and the store answers.</summary>
+    internal sealed record Health(IReadOnlyList<GatewayShardStatus> Shards, bool StoreReachable, GatewayEventPump? Pump)
+    {
+        public bool Healthy => StoreReachable && Shards.Count > 0 && Shards.All(s => s.State == GatewayConnectionState.Ready);
     }
 
     private static async Task<bool> StoreReachableAsync(BotServiceCollectionExtensions.StorageHandle storage, CancellationToken cancellationToken)

@@ -13,6 +13,9 @@ internal static class StatsApi
 {
     private static readonly double[] Percentiles = [50, 95, 99];
 
+    /// <summary>The answer to a reset from another machine (403).</summary>
+    internal const string ResetRefusal = "/stats/reset answers callers on this machine only.\n";
+
     public static IEndpointRouteBuilder MapCordialStats(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/stats", WriteStatsAsync);
@@ -24,7 +27,7 @@ internal static class StatsApi
     {
         if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
         {
-            return TypedResults.Text("/stats/reset answers callers on this machine only.\n", statusCode: StatusCodes.Status403Forbidden);
+            return TypedResults.Text(ResetRefusal, statusCode: StatusCodes.Status403Forbidden);
         }
 
         stats.Reset();

@@ -5,7 +5,7 @@ namespace Cordial;
 
 /// <summary>
 /// <c>cordial run</c> (the default verb): validates the configuration (printing every problem), then runs the bot with
-/// /health and /alive until Ctrl+C or SIGTERM, and stops gracefully. Without a Discord token it starts the sandbox.
+/// /health, /alive and /stats (<see cref="DiagnosticsServer"/>) until Ctrl+C or SIGTERM, and stops gracefully. Without a Discord token it starts the sandbox.
 /// </summary>
 internal static class RunVerb
 {
@@ -31,22 +31,24 @@ internal static class RunVerb
         }
 
         var port = arguments.GetInt32("port", settings.Http.Port, 0, 65535);
-        var builder = CordialApp.CreateBuilder(settings, configuration, contentRoot, port);
-        await using var app = builder.Build();
-        app.MapCordialHealth();
+        using var app = CordialApp.CreateHostBuilder(settings, configuration, contentRoot).Build();
         await app.StartAsync(cancellationToken);
-        var address = CordialApp.ListeningAddress(app);
-        await output.WriteLineAsync($"Cordial is running. Health: {address}health · liveness: {address}alive · Ctrl+C to stop.");
-
-        try
+        await using (var diagnostics = DiagnosticsServer.Start(app.Services, settings.Http.Address, port))
         {
-            await app.WaitForShutdownAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
+            var address = diagnostics.Address;
+            await output.WriteLineAsync($"Cordial is running. Health: {address}health · liveness: {address}alive · Ctrl+C to stop.");
+
+            try
+            {
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None); // /health answers (unhealthy) while the bot drains
         }
 
-        await app.StopAsync(CancellationToken.None);
         var failure = app.Services.GetRequiredService<BotRuntime>().Failure;
         if (failure is not null)
         {
