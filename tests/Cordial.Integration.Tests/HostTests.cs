@@ -59,6 +59,11 @@ public sealed class HostTests
         using var resetByGet = await http.GetAsync("/stats/reset", BotWorld.Token);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, resetByGet.StatusCode);
 
+        // On loopback it answers by name too (a Host header of "localhost", as curl http://localhost:PORT/ sends).
+        using var byName = new HttpClient();
+        using var alive = await byName.GetAsync(new Uri($"http://localhost:{bot.Address.Port}/alive"), BotWorld.Token);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+
         // Many callers at once (an orchestrator's probes and a scraper) are all answered.
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.GetAsync("/stats", BotWorld.Token)));
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));

@@ -53,6 +53,12 @@ internal sealed partial class DiagnosticsServer : IAsyncDisposable
             var chosen = port != 0 ? port : FreePort(wildcard ? IPAddress.Loopback : ip);
             var listener = new HttpListener { IgnoreWriteExceptions = true };
             listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{chosen}/"));
+            if (IPAddress.IsLoopback(ip))
+            {
+                // The listener matches the Host header too: on loopback, answer "localhost" as well as the address.
+                listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://localhost:{chosen}/"));
+            }
+
             try
             {
                 listener.Start();
