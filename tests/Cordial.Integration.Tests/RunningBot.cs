@@ -39,8 +39,8 @@ internal sealed class RunningBot : IAsyncDisposable
             builder.Logging.AddProvider(logs);
         }
         var app = builder.Build();
+        var bot = new RunningBot(app, DiagnosticsServer.Start(app.Services, "127.0.0.1", port: 0)); // listening first, as cordial run does
         await app.StartAsync(cancellationToken);
-        var bot = new RunningBot(app, DiagnosticsServer.Start(app.Services, "127.0.0.1", port: 0));
         await bot.Runtime.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         return bot;
     }

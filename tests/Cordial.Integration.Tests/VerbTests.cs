@@ -93,6 +93,25 @@ public sealed class VerbTests
     }
 
     [Fact]
+    public async Task Run_on_a_port_already_in_use_says_so_and_exits_1()
+    {
+        await using var world = await BotWorld.CreateAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var output = new SharedWriter();
+        using var error = new SharedWriter();
+
+        var exit = await RunVerb.RunAsync(CommandArguments.Parse(["--port", port]), world.BuildConfiguration(), world.DataDirectory, output, error, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", error.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cordial is running", output.Text, StringComparison.Ordinal);
+        Assert.Equal(0, world.Discord.GetStats(world.Bot.User.Id).Identifies); // refused before it connected
+    }
+
+    [Fact]
     public async Task Run_with_a_token_connects_answers_and_stops_gracefully_on_cancel()
     {
         await using var world = await BotWorld.CreateAsync();

@@ -129,7 +129,8 @@ internal sealed partial class DiagnosticsServer : IAsyncDisposable
                     await WriteJsonAsync(response, StatusCodes.Status200OK, json => StatsApi.WriteStats(json, stats, process));
                     break;
                 case "/stats/reset" when method == "POST":
-                    if (!IPAddress.IsLoopback(request.RemoteEndPoint.Address))
+                    var remote = request.RemoteEndPoint.Address;
+                    if (!IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
                     {
                         await WriteAsync(response, StatusCodes.Status403Forbidden, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(StatsApi.ResetRefusal));
                         break;

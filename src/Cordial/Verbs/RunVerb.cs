@@ -32,9 +32,22 @@ internal static class RunVerb
 
         var port = arguments.GetInt32("port", settings.Http.Port, 0, 65535);
         using var app = CordialApp.CreateHostBuilder(settings, configuration, contentRoot).Build();
-        await app.StartAsync(cancellationToken);
-        await using (var diagnostics = DiagnosticsServer.Start(app.Services, settings.Http.Address, port))
+        DiagnosticsServer server;
+        try
         {
+            // Listening first, as a web host does: a port in use stops everything before the bot connects, and /health
+            // answers (unhealthy) while it starts.
+            server = DiagnosticsServer.Start(app.Services, settings.Http.Address, port);
+        }
+        catch (Exception ex) when (ex is System.Net.HttpListenerException or System.Net.Sockets.SocketException)
+        {
+            await error.WriteLineAsync($"cordial: cannot listen on {settings.Http.Address}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)} for /health and /stats ({ex.Message}); change Http:Port or --port.");
+            return 1;
+        }
+
+        await using (var diagnostics = server)
+        {
+            await app.StartAsync(cancellationToken);
             var address = diagnostics.Address;
             await output.WriteLineAsync($"Cordial is running. Health: {address}health · liveness: {address}alive · Ctrl+C to stop.");
 
