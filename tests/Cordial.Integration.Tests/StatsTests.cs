@@ -19,6 +19,18 @@ public sealed class StatsTests
     private static long Count(JsonElement stats, string histogram) =>
         stats.GetProperty("overhead").GetProperty(histogram).GetProperty("count").GetInt64();
 
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("::ffff:127.0.0.1", true)] // IPv4 loopback through a dual-stack socket
+    [InlineData("10.0.0.7", false)]
+    [InlineData("::ffff:10.0.0.7", false)]
+    [InlineData("2001:db8::1", false)]
+    public void Only_callers_on_this_machine_may_reset_the_figures(string remote, bool allowed)
+    {
+        Assert.Equal(allowed, StatsApi.MayReset(IPAddress.Parse(remote)));
+    }
+
     [Fact]
     public async Task Stats_count_the_mentions_measure_the_overhead_and_reset_zeroes_them()
     {

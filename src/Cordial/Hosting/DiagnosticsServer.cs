@@ -19,6 +19,9 @@ namespace Cordial.Hosting;
 internal sealed partial class DiagnosticsServer : IAsyncDisposable
 {
     private const int PortAttempts = 20;
+    private const string PlainText = "text/plain; charset=utf-8";
+    private static readonly byte[] Alive = "alive\n"u8.ToArray();
+    private static readonly byte[] ResetRefusal = System.Text.Encoding.UTF8.GetBytes(StatsApi.ResetRefusal);
 
     private readonly HttpListener _listener;
     private readonly IServiceProvider _services;
@@ -63,10 +66,15 @@ internal sealed partial class DiagnosticsServer : IAsyncDisposable
             {
                 listener.Start();
             }
-            catch (HttpListenerException) when (port == 0 && attempt < PortAttempts)
+            catch (HttpListenerException)
             {
                 listener.Close();
-                continue;
+                if (port == 0 && attempt < PortAttempts)
+                {
+                    continue;
+                }
+
+                throw;
             }
 
             var reachable = wildcard ? "127.0.0.1" : host;
@@ -116,7 +124,7 @@ internal sealed partial class DiagnosticsServer : IAsyncDisposable
             switch (path)
             {
                 case "/alive" when method == "GET":
-                    await WriteAsync(response, StatusCodes.Status200OK, "text/plain; charset=utf-8", "alive\n"u8.ToArray());
+                    await WriteAsync(response, StatusCodes.Status200OK, PlainText, Alive);
                     break;
                 case "/health" when method == "GET":
                     var health = await HealthApi.CheckAsync(
@@ -129,10 +137,9 @@ internal sealed partial class DiagnosticsServer : IAsyncDisposable
                     await WriteJsonAsync(response, StatusCodes.Status200OK, json => StatsApi.WriteStats(json, stats, process));
                     break;
                 case "/stats/reset" when method == "POST":
-                    var remote = request.RemoteEndPoint.Address;
-                    if (!IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+                    if (!StatsApi.MayReset(request.RemoteEndPoint.Address))
                     {
-                        await WriteAsync(response, StatusCodes.Status403Forbidden, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(StatsApi.ResetRefusal));
+                        await WriteAsync(response, StatusCodes.Status403Forbidden, PlainText, ResetRefusal);
                         break;
                     }
 

@@ -16,6 +16,11 @@ internal static class StatsApi
     /// <summary>The answer to a reset from another machine (403).</summary>
     internal const string ResetRefusal = "/stats/reset answers callers on this machine only.\n";
 
+    /// <summary>Whether a caller at <paramref name="remote"/> may reset the figures: this machine only (an IPv4 loopback
+    /// address seen through a dual-stack socket included). Null: not a network caller (an in-process test server).</summary>
+    internal static bool MayReset(IPAddress? remote) =>
+        remote is null || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+
     public static IEndpointRouteBuilder MapCordialStats(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/stats", WriteStatsAsync);
@@ -25,7 +30,7 @@ internal static class StatsApi
 
     private static IResult Reset(HttpContext context, BotStats stats)
     {
-        if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+        if (!MayReset(context.Connection.RemoteIpAddress))
         {
             return TypedResults.Text(ResetRefusal, statusCode: StatusCodes.Status403Forbidden);
         }
