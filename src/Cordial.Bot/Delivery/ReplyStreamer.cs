@@ -170,7 +170,7 @@ public sealed class ReplyStreamer
         using var typingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var readStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var typing = RunTypingAsync(typingStop.Token);
-        var delivery = RunDeliveryAsync(typingStop, readStop, partCreated, cancellationToken);
+        var delivery = DeliverAsync(typingStop, readStop, partCreated, cancellationToken);
         try
         {
             await ReadAsync(updates, readStop.Token);
@@ -383,13 +383,95 @@ public sealed class ReplyStreamer
         }
     }
 
-    private async Task<DeliverySummary> RunDeliveryAsync(
+    /// <summary>
+    /// The delivery loop: one create or edit at a time with the newest text, until the final state is shown. One method
+    /// (not a wrapper around the loop): under load a reply waits here ~17 s for Discord, and each frame waits with it.
+    /// </summary>
+    private async Task<DeliverySummary> DeliverAsync(
         CancellationTokenSource typingStop, CancellationTokenSource readStop, Func<ReplyPart, CancellationToken, ValueTask>? partCreated, CancellationToken cancellationToken)
     {
         var state = new DeliveryState(new SplitCursor(_limit));
         try
         {
-            return await DeliverAsync(state, typingStop, readStop, partCreated, cancellationToken);
+            var failures = 0;
+            var freeSince = long.MinValue;
+            var nextEditAt = long.MinValue;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var snapshot = TakeSnapshot(state);
+                var step = Plan(state, snapshot);
+                if (step is null)
+                {
+                    if (snapshot.Ended)
+                    {
+                        return state.Summarize(deliveryFailed: false);
+                    }
+
+                    await _wake.WaitAsync();
+                    continue;
+                }
+
+                var (index, render) = step.Value;
+                if (!snapshot.Ended && state.MessageIds[index] is not null && _time.GetTimestamp() < nextEditAt)
+                {
+                    // Paced: wait for the interval (or the end of the stream), then edit with whatever text is newest then.
+                    await WaitForEndAsync(nextEditAt);
+                    freeSince = _stats is null ? freeSince : _time.GetTimestamp(); // the pacing wait is not overhead
+                    continue;
+                }
+
+                if (_stats is not null && snapshot.UndeliveredSince >= 0)
+                {
+                    // Overhead: new text waited for this loop, from when it arrived or the previous call returned (pacing and
+                    // Discord's own time are not the bot's), to this call.
+                    _stats.RecordSince(_stats.TokenToDiscord, Math.Max(snapshot.UndeliveredSince, freeSince));
+                }
+
+                ReplyPart? created = null;
+                try
+                {
+                    state.Calls++;
+                    if (state.MessageIds[index] is { } messageId)
+                    {
+                        var latest = new LatestRender(this, state, index, render, replyTo: null);
+                        await _surface.EditLatestAsync(messageId, latest.Take, cancellationToken);
+                        state.Shown[index] = latest.Sent;
+                    }
+                    else
+                    {
+                        var previous = state.ReplyTargetFor(index);
+                        var latest = new LatestRender(this, state, index, render, previous ?? _replyToMessageId);
+                        var id = await _surface.SendLatestAsync(latest.Take, cancellationToken);
+                        state.Shown[index] = latest.Sent;
+                        state.MessageIds[index] = id;
+                        created = new ReplyPart(id, previous, latest.Sent.Text);
+                        await typingStop.CancelAsync();
+                    }
+
+                    nextEditAt = _time.GetTimestamp() + (long)(_editInterval.TotalSeconds * _time.TimestampFrequency);
+                    failures = 0;
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    failures++;
+                    DeliveryLog.SurfaceCallFailed(_logger, failures, ex);
+                    if (failures >= _maxConsecutiveFailures)
+                    {
+                        DeliveryLog.DeliveryAbandoned(_logger, failures);
+                        await readStop.CancelAsync();
+                        await typingStop.CancelAsync();
+                        return state.Summarize(deliveryFailed: true);
+                    }
+                }
+
+                if (created is { } part && partCreated is not null)
+                {
+                    await TellPartCreatedAsync(partCreated, part, cancellationToken);
+                }
+
+                freeSince = _stats is null ? freeSince : _time.GetTimestamp();
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -402,93 +484,6 @@ public sealed class ReplyStreamer
             DeliveryLog.DeliveryLoopFailed(_logger, ex);
             await readStop.CancelAsync();
             return state.Summarize(deliveryFailed: true);
-        }
-    }
-
-    private async Task<DeliverySummary> DeliverAsync(
-        DeliveryState state,
-        CancellationTokenSource typingStop,
-        CancellationTokenSource readStop,
-        Func<ReplyPart, CancellationToken, ValueTask>? partCreated,
-        CancellationToken cancellationToken)
-    {
-        var failures = 0;
-        var freeSince = long.MinValue;
-        var nextEditAt = long.MinValue;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var snapshot = TakeSnapshot(state);
-            var step = Plan(state, snapshot);
-            if (step is null)
-            {
-                if (snapshot.Ended)
-                {
-                    return state.Summarize(deliveryFailed: false);
-                }
-
-                await _wake.WaitAsync();
-                continue;
-            }
-
-            var (index, render) = step.Value;
-            if (!snapshot.Ended && state.MessageIds[index] is not null && _time.GetTimestamp() < nextEditAt)
-            {
-                // Paced: wait for the interval (or the end of the stream), then edit with whatever text is newest then.
-                await WaitForEndAsync(nextEditAt);
-                freeSince = _stats is null ? freeSince : _time.GetTimestamp(); // the pacing wait is not overhead
-                continue;
-            }
-
-            if (_stats is not null && snapshot.UndeliveredSince >= 0)
-            {
-                // Overhead: new text waited for this loop, from when it arrived or the previous call returned (pacing and
-                // Discord's own time are not the bot's), to this call.
-                _stats.RecordSince(_stats.TokenToDiscord, Math.Max(snapshot.UndeliveredSince, freeSince));
-            }
-
-            ReplyPart? created = null;
-            try
-            {
-                state.Calls++;
-                var latest = new LatestRender(this, state, index, render);
-                if (state.MessageIds[index] is { } messageId)
-                {
-                    await _surface.EditLatestAsync(messageId, () => ToMessage(latest.Take(), replyTo: null), cancellationToken);
-                }
-                else
-                {
-                    var previous = state.ReplyTargetFor(index);
-                    var id = await _surface.SendLatestAsync(() => ToMessage(latest.Take(), previous ?? _replyToMessageId), cancellationToken);
-                    state.MessageIds[index] = id;
-                    created = new ReplyPart(id, previous, latest.Sent.Text);
-                    await typingStop.CancelAsync();
-                }
-
-                nextEditAt = _time.GetTimestamp() + (long)(_editInterval.TotalSeconds * _time.TimestampFrequency);
-
-                state.Shown[index] = latest.Sent;
-                failures = 0;
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                failures++;
-                DeliveryLog.SurfaceCallFailed(_logger, failures, ex);
-                if (failures >= _maxConsecutiveFailures)
-                {
-                    DeliveryLog.DeliveryAbandoned(_logger, failures);
-                    await readStop.CancelAsync();
-                    await typingStop.CancelAsync();
-                    return state.Summarize(deliveryFailed: true);
-                }
-            }
-
-            if (created is { } part && partCreated is not null)
-            {
-                await TellPartCreatedAsync(partCreated, part, cancellationToken);
-            }
-
-            freeSince = _stats is null ? freeSince : _time.GetTimestamp();
         }
     }
 
@@ -512,12 +507,13 @@ public sealed class ReplyStreamer
     /// create instead of a create with its first words and an edit. Asked on the delivery loop's own flow (the loop is
     /// awaiting the call), once per attempt.
     /// </summary>
-    private sealed class LatestRender(ReplyStreamer owner, DeliveryState state, int index, PartRender planned)
+    private sealed class LatestRender(ReplyStreamer owner, DeliveryState state, int index, PartRender planned, ulong? replyTo)
     {
         /// <summary>What the last attempt sent (the planned render until one was made).</summary>
         public PartRender Sent { get; private set; } = planned;
 
-        public PartRender Take()
+        /// <summary>The message to send now (a method group the surface calls: no closure per call).</summary>
+        public OutgoingMessage Take()
         {
             // The same part only: a plan that now starts elsewhere (an earlier part to finish first) keeps this call's render.
             if (owner.Plan(state, owner.TakeSnapshot(state)) is { } now && now.Index == index)
@@ -525,7 +521,7 @@ public sealed class ReplyStreamer
                 Sent = now.Render;
             }
 
-            return Sent;
+            return owner.ToMessage(Sent, replyTo);
         }
     }
 
@@ -809,9 +805,10 @@ public sealed class ReplyStreamer
     {
         public SplitCursor Cursor { get; } = cursor;
 
-        public List<ulong?> MessageIds { get; } = [];
+        // Room for one part: most replies have one, and a reply may wait seconds for Discord with these lists.
+        public List<ulong?> MessageIds { get; } = new(1);
 
-        public List<PartRender?> Shown { get; } = [];
+        public List<PartRender?> Shown { get; } = new(1);
 
         public string Text { get; set; } = "";
 

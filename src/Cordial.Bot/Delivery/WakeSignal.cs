@@ -9,7 +9,7 @@ namespace Cordial.Bot.Delivery;
 /// <remarks>
 /// Waiting allocates nothing (a <see cref="ValueTask{TResult}"/> over one reused source), a time limit that passes is a
 /// result (<see langword="false"/>), not an exception, and the cancellation token and the timer are set up once per
-/// reply. A bounded channel cost a promise and a cancellation registration per token, and each paced edit a timer,
+/// reply (the timer at the first wait with a time limit: a reply that never paces an edit has none). A bounded channel cost a promise and a cancellation registration per token, and each paced edit a timer,
 /// a linked token source and a thrown <see cref="OperationCanceledException"/> (docs/PERFORMANCE.md, sixth session).
 /// The waiter continues on the thread pool, never on the thread that set the signal.
 /// </remarks>
@@ -17,7 +17,7 @@ internal sealed class WakeSignal : IValueTaskSource<bool>, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly ITimer _timer;
+    private ITimer? _timer; // made by the first wait with a time limit
     private readonly CancellationToken _cancellation;
     private readonly CancellationTokenRegistration _registration;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
@@ -32,7 +32,6 @@ internal sealed class WakeSignal : IValueTaskSource<bool>, IDisposable
     {
         _time = time;
         _cancellation = cancellation;
-        _timer = time.CreateTimer(static state => ((WakeSignal)state!).OnDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _registration = cancellation.UnsafeRegister(static state => ((WakeSignal)state!).OnCancelled(), this);
     }
 
@@ -89,7 +88,9 @@ internal sealed class WakeSignal : IValueTaskSource<bool>, IDisposable
             _waiting = true;
             if (timeout is { } due)
             {
-                _timer.Change(due, Timeout.InfiniteTimeSpan); // under the lock, so a late callback's re-arm cannot overtake it
+                // Under the lock, so a late callback's re-arm cannot overtake it.
+                _timer ??= _time.CreateTimer(static state => ((WakeSignal)state!).OnDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _timer.Change(due, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -99,7 +100,10 @@ internal sealed class WakeSignal : IValueTaskSource<bool>, IDisposable
     public void Dispose()
     {
         _registration.Dispose();
-        _timer.Dispose();
+        lock (_gate)
+        {
+            _timer?.Dispose();
+        }
     }
 
     private void OnDeadline()
@@ -116,7 +120,7 @@ internal sealed class WakeSignal : IValueTaskSource<bool>, IDisposable
             var now = _time.GetTimestamp();
             if (now < _deadline)
             {
-                _timer.Change(_time.GetElapsedTime(now, _deadline), Timeout.InfiniteTimeSpan);
+                _timer!.Change(_time.GetElapsedTime(now, _deadline), Timeout.InfiniteTimeSpan);
                 return;
             }
 

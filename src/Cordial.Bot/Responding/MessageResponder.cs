@@ -63,6 +63,7 @@ public sealed partial class MessageResponder(
     public const string RequestStartedProperty = "cordial.request_started";
 
     private volatile ResponderRules _rules = ResponderRules.Default;
+    private ReplyCoordinator.AttemptAsync? _answer; // one delegate for every reply, made on first use
 
     /// <summary>Trigger and access rules; replace the whole object to apply a new configuration.</summary>
     public ResponderRules Rules
@@ -112,7 +113,7 @@ public sealed partial class MessageResponder(
         await store.PutAsync([node], cancellationToken);
 
         Log.Triggered(logger, message.Id, decision.Reason);
-        coordinator.Submit(new ReplyRequest(message, node, decision), AnswerCountedAsync);
+        coordinator.Submit(new ReplyRequest(message, node, decision), _answer ??= AnswerAsync, options.MaxReplyDuration);
     }
 
     /// <summary>
@@ -132,67 +133,66 @@ public sealed partial class MessageResponder(
         await store.PutAsync(
             loadingMessageId is { } loading ? [node, AnswerNode(loading, prompt.Channel, "", node.Id, model: null)] : [node],
             cancellationToken);
-        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), AnswerCountedAsync);
+        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), _answer ??= AnswerAsync, options.MaxReplyDuration);
     }
 
-    /// <summary><see cref="AnswerAsync"/>, counting a reply that ends in an exception (not a merge or shutdown) as failed.</summary>
-    private async Task AnswerCountedAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers one request within the coordinator's attempt (whose token carries the time limit); a reply that ends in an
+    /// exception or runs out of time is counted as failed, one restarted for a merge or stopped by shutdown is not.
+    /// </summary>
+    private async Task AnswerAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken token)
     {
         try
         {
-            await AnswerAsync(request, attempt, cancellationToken);
+            // Only what the reply needs from here on: the settings, the conversation and the prompt stay with PrepareAsync,
+            // so none of them waits with the reply (seconds, when Discord's global limit is saturated; docs/PERFORMANCE.md).
+            var answer = await PrepareAsync(request, attempt, token);
+            var observed = new StreamObservations();
+            var result = await answer.Streamer.RunAsync(
+                GuardVisibility(answer.TakeUpdates(), attempt, observed, token),
+                (part, ct) => RememberPartAsync(request, answer.Channel, part, answer.Model, ct),
+                token);
+            stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
+
+            if (result.MessageIds.Count == 0)
+            {
+                return; // superseded by a merge before anything was shown, or cancelled
+            }
+
+            var channel = answer.Channel;
+            await StoreAnswerAsync(request, channel, result, answer.Model, CancellationToken.None);
+            await usage.RecordAsync(
+                request.Message.Author.Id,
+                DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime),
+                result.Usage?.InputTokenCount ?? 0,
+                result.Usage?.OutputTokenCount ?? 0,
+                CancellationToken.None);
+
+            var notes = answer.Warnings.ToList();
+            if (observed.FallbackFrom is { } failedModel)
+            {
+                notes.Insert(0, $"Answered by {result.ModelId ?? "another model"} because {failedModel} was unavailable.");
+            }
+
+            if (options.ShowWarnings && notes.Count > 0)
+            {
+                var warning = "-# ⚠️ " + string.Join(" · ", notes);
+                var warningId = await answer.Surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
+
+                // Stored without text: a reply to the note continues the answer (no REST read, and a note sent as a /chat
+                // follow-up, which is no reply, is not mistaken for the start of something else); the model never sees it.
+                await store.PutAsync([AnswerNode(warningId, channel, "", result.MessageIds[^1], result.ModelId ?? answer.Model)], CancellationToken.None);
+            }
         }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested) || attempt.TimedOut)
         {
             stats?.CountReply(completed: false);
+            if (attempt.TimedOut)
+            {
+                Log.TimedOut(logger, request.Message.Id, options.MaxReplyDuration);
+            }
+
             throw;
-        }
-    }
-
-    private async Task AnswerAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(options.MaxReplyDuration, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var token = linked.Token;
-
-        // Only what the reply needs from here on: the settings, the conversation and the prompt stay with PrepareAsync,
-        // so none of them waits with the reply (seconds, when Discord's global limit is saturated; docs/PERFORMANCE.md).
-        var answer = await PrepareAsync(request, attempt, token);
-        var observed = new StreamObservations();
-        var result = await answer.Streamer.RunAsync(
-            GuardVisibility(answer.TakeUpdates(), attempt, observed, token),
-            (part, ct) => RememberPartAsync(request, answer.Channel, part, answer.Model, ct),
-            token);
-        stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
-
-        if (result.MessageIds.Count == 0)
-        {
-            return; // superseded by a merge before anything was shown, or cancelled
-        }
-
-        var channel = answer.Channel;
-        await StoreAnswerAsync(request, channel, result, answer.Model, CancellationToken.None);
-        await usage.RecordAsync(
-            request.Message.Author.Id,
-            DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime),
-            result.Usage?.InputTokenCount ?? 0,
-            result.Usage?.OutputTokenCount ?? 0,
-            CancellationToken.None);
-
-        var notes = answer.Warnings.ToList();
-        if (observed.FallbackFrom is { } failedModel)
-        {
-            notes.Insert(0, $"Answered by {result.ModelId ?? "another model"} because {failedModel} was unavailable.");
-        }
-
-        if (options.ShowWarnings && notes.Count > 0)
-        {
-            var warning = "-# ⚠️ " + string.Join(" · ", notes);
-            var warningId = await answer.Surface.SendAsync(OutgoingMessage.FromContent(Truncate(warning, 2000), result.MessageIds[^1], silent: true), CancellationToken.None);
-
-            // Stored without text: a reply to the note continues the answer (no REST read, and a note sent as a /chat
-            // follow-up, which is no reply, is not mistaken for the start of something else); the model never sees it.
-            await store.PutAsync([AnswerNode(warningId, channel, "", result.MessageIds[^1], result.ModelId ?? answer.Model)], CancellationToken.None);
         }
     }
 
@@ -360,5 +360,8 @@ public sealed partial class MessageResponder(
 
         [LoggerMessage(2, LogLevel.Debug, "Message {MessageId} ignored: {Decision}")]
         public static partial void Refused(ILogger logger, ulong messageId, AccessDecision decision);
+
+        [LoggerMessage(3, LogLevel.Warning, "The answer to message {MessageId} was stopped after {Limit} (Bot:Responding:MaxReplyDuration)")]
+        public static partial void TimedOut(ILogger logger, ulong messageId, TimeSpan limit);
     }
 }

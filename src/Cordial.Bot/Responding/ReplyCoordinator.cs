@@ -15,15 +15,19 @@ namespace Cordial.Bot.Responding;
 /// </list>
 /// </summary>
 /// <remarks>Thread-safe. One short lock; never held across an await.</remarks>
-public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) : IAsyncDisposable
+/// <param name="logger">Where unexpected failures of an attempt are logged.</param>
+/// <param name="timeProvider">Clock of the attempts' time limits; default <see cref="TimeProvider.System"/>.</param>
+public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger, TimeProvider? timeProvider = null) : IAsyncDisposable
 {
     /// <summary>Runs one attempt at answering; returns when the answer is delivered, failed, or was cancelled.</summary>
     public delegate Task AttemptAsync(ReplyRequest request, ReplyAttempt attempt, CancellationToken cancellationToken);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<(ulong Channel, ulong User), Slot> _slots = [];
-    private readonly HashSet<Task> _running = [];
-    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running; // slots whose loop has not ended yet
+    private bool _disposed;
 
     /// <summary>Users with an answer in progress or queued.</summary>
     public int ActiveSlots
@@ -60,18 +64,26 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
     /// Hands a request over; returns when the answer first waits (for the model, Discord or a slot), and the answer goes
     /// on in the background, tracked for shutdown.
     /// </summary>
-    public void Submit(ReplyRequest request, AttemptAsync attempt)
+    /// <param name="request">The message to answer.</param>
+    /// <param name="attempt">Answers it; called again for a message that merges in or waits behind the answer.</param>
+    /// <param name="timeLimit">
+    /// The longest an attempt may run: then its token is cancelled and <see cref="ReplyAttempt.TimedOut"/> is true, and
+    /// the slot goes on to what waits behind it.
+    /// </param>
+    public void Submit(ReplyRequest request, AttemptAsync attempt, TimeSpan timeLimit)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeLimit, TimeSpan.Zero);
         var key = (request.Message.ChannelId, request.Message.Author.Id);
         Slot? slot = null;
         ReplyAttempt? superseded = null;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_shutdown.IsCancellationRequested, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_slots.TryGetValue(key, out var existing))
             {
                 slot = new Slot(request);
                 _slots[key] = slot;
+                _running++;
             }
             else if (!existing.Visible)
             {
@@ -87,33 +99,18 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
         if (slot is null)
         {
             // Cancelling runs callbacks (the HTTP call's, for one): never under our lock.
-            superseded?.Restart();
+            superseded?.Cancel();
             Log.MergedOrQueued(logger, request.Message.Id);
             return;
         }
 
         // Started here, not queued: the answer runs on the caller's thread up to its first wait for I/O (the model
-        // request is on the wire by then), so a busy thread pool's queue is not on every message's path.
-        var run = RunSlotAsync(key, slot, attempt);
-        lock (_gate)
-        {
-            _running.Add(run);
-        }
-
-        _ = run.ContinueWith(
-            t =>
-            {
-                lock (_gate)
-                {
-                    _running.Remove(t);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        // request is on the wire by then), so a busy thread pool's queue is not on every message's path. Tracked by a
+        // count, not a task per answer: what an answer keeps while it waits for Discord is kept ~1,000 times under load.
+        _ = RunSlotAsync(key, slot, attempt, timeLimit);
     }
 
-    private async Task RunSlotAsync((ulong, ulong) key, Slot slot, AttemptAsync attempt)
+    private async Task RunSlotAsync((ulong, ulong) key, Slot slot, AttemptAsync attempt, TimeSpan timeLimit)
     {
         try
         {
@@ -125,8 +122,12 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
                 lock (_gate)
                 {
                     request = slot.Latest;
-                    current = new ReplyAttempt(this, slot, request, _shutdown.Token) { Deferred = deferred };
+                    current = new ReplyAttempt(this, slot, request, timeLimit) { Deferred = deferred };
                     slot.Attempt = current;
+                    if (_disposed)
+                    {
+                        current.Cancel();
+                    }
                 }
 
                 deferred = true;
@@ -137,7 +138,7 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
                 }
                 catch (OperationCanceledException) when (current.Token.IsCancellationRequested)
                 {
-                    // restarted for a merge, or shutting down: decided below
+                    // restarted for a merge, timed out, or shutting down: decided below
                 }
                 catch (Exception ex)
                 {
@@ -150,7 +151,7 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
 
                 lock (_gate)
                 {
-                    if (_shutdown.IsCancellationRequested)
+                    if (_disposed)
                     {
                         return;
                     }
@@ -174,33 +175,50 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
         }
         finally
         {
+            bool drained;
             lock (_gate)
             {
                 if (_slots.TryGetValue(key, out var registered) && ReferenceEquals(registered, slot))
                 {
                     _slots.Remove(key);
                 }
+
+                drained = --_running == 0 && _disposed;
+            }
+
+            if (drained)
+            {
+                _drained.TrySetResult();
             }
         }
     }
 
-    /// <summary>Stops accepting requests, cancels running answers and waits for them to end.</summary>
+    /// <summary>Stops accepting requests, cancels running answers and waits (up to 30 seconds) for them to end.</summary>
     public async ValueTask DisposeAsync()
     {
-        Task[] running;
+        List<ReplyAttempt> running;
         lock (_gate)
         {
-            if (_shutdown.IsCancellationRequested)
+            if (_disposed)
             {
                 return;
             }
 
-            _shutdown.Cancel();
-            running = [.. _running];
+            _disposed = true;
+            if (_running == 0)
+            {
+                return;
+            }
+
+            running = [.. _slots.Values.Select(slot => slot.Attempt).OfType<ReplyAttempt>()];
         }
 
-        await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _shutdown.Dispose();
+        foreach (var attempt in running)
+        {
+            attempt.Cancel();
+        }
+
+        await _drained.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     internal sealed class Slot(ReplyRequest first)
@@ -211,20 +229,27 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
         public ReplyAttempt? Attempt { get; set; }
     }
 
-    /// <summary>One try at answering a request; cancelled when a newer message merges into it before anything was shown.</summary>
+    /// <summary>
+    /// One try at answering a request: cancelled when a newer message merges into it before anything was shown, when
+    /// its time limit passes, or at shutdown.
+    /// </summary>
     public sealed class ReplyAttempt : IDisposable
     {
         private readonly ReplyCoordinator _owner;
         private readonly Slot _slot;
         private readonly ReplyRequest _request;
-        private readonly CancellationTokenSource _cts;
 
-        internal ReplyAttempt(ReplyCoordinator owner, Slot slot, ReplyRequest request, CancellationToken shutdown)
+        // One token source per attempt, with the time limit's timer: not linked to a shutdown token (shutdown cancels the
+        // running attempts one by one), so an answer waiting for Discord holds no registration anywhere else.
+        private readonly CancellationTokenSource _cts;
+        private volatile bool _cancelled; // by a merge or shutdown, not by the time limit
+
+        internal ReplyAttempt(ReplyCoordinator owner, Slot slot, ReplyRequest request, TimeSpan timeLimit)
         {
             _owner = owner;
             _slot = slot;
             _request = request;
-            _cts = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+            _cts = new CancellationTokenSource(timeLimit, owner._time);
         }
 
         public CancellationToken Token => _cts.Token;
@@ -234,6 +259,9 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
         /// waited behind, an earlier answer of the same user (the bot-overhead figures leave such attempts out).
         /// </summary>
         public bool Deferred { get; init; }
+
+        /// <summary>True when the token was cancelled because the attempt ran past its time limit.</summary>
+        public bool TimedOut => _cts.IsCancellationRequested && !_cancelled;
 
         /// <summary>
         /// Marks the answer visible (call just before the first message is posted). Returns false when a newer message
@@ -253,8 +281,10 @@ public sealed partial class ReplyCoordinator(ILogger<ReplyCoordinator> logger) :
             }
         }
 
-        internal void Restart()
+        /// <summary>Stops the attempt for a merge or shutdown.</summary>
+        internal void Cancel()
         {
+            _cancelled = true;
             try
             {
                 _cts.Cancel();

@@ -99,10 +99,21 @@ public sealed partial class DiscordRestClient : IDisposable
     public void Dispose() => _rateLimits.Dispose();
 
     private Task<T> SendAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken) =>
-        SendCoreAsync(route, content, responseType, budget: null, cancellationToken)!;
+        SendAfterPermitAsync(route, content, responseType, cancellationToken)!;
 
     private Task SendAsync(Route route, Func<HttpContent?>? content, CancellationToken cancellationToken) =>
-        SendCoreAsync<object>(route, content, responseType: null, budget: null, cancellationToken);
+        SendAfterPermitAsync<object>(route, content, responseType: null, cancellationToken);
+
+    /// <summary>
+    /// Waits for the first attempt's permits in this small frame, then sends: under load (Discord's global limit
+    /// saturated) ~1,000 requests wait here for seconds at once, and the sending frame (request, response, retries) would
+    /// otherwise wait with each of them.
+    /// </summary>
+    private async Task<T?> SendAfterPermitAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T>? responseType, CancellationToken cancellationToken)
+    {
+        var ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.Priority, cancellationToken);
+        return await SendCoreAsync(route, content, responseType, budget: null, ticket, cancellationToken);
+    }
 
     /// <summary>
     /// Sends a best-effort request without a response body: false (nothing sent, nothing thrown) when the rate limits
@@ -111,7 +122,7 @@ public sealed partial class DiscordRestClient : IDisposable
     private async ValueTask<bool> TrySendAsync(Route route, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var budget = new WaitBudget(maxWait);
-        await SendCoreAsync<object>(route, content: null, responseType: null, budget, cancellationToken);
+        await SendCoreAsync<object>(route, content: null, responseType: null, budget, acquired: null, cancellationToken);
         return !budget.Refused;
     }
 
@@ -119,14 +130,21 @@ public sealed partial class DiscordRestClient : IDisposable
     /// Null: wait as long as the rate limits require. Otherwise every attempt waits at most its MaxWait for its permits
     /// and, refused, ends the call with default and Refused set.
     /// </param>
-    private async Task<T?> SendCoreAsync<T>(Route route, Func<HttpContent?>? content, JsonTypeInfo<T>? responseType, WaitBudget? budget, CancellationToken cancellationToken)
+    /// <param name="acquired">The first attempt's permits, already taken (the call gives them back if it fails), or null.</param>
+    private async Task<T?> SendCoreAsync<T>(
+        Route route, Func<HttpContent?>? content, JsonTypeInfo<T>? responseType, WaitBudget? budget, RateLimitTicket? acquired, CancellationToken cancellationToken)
     {
         var serverErrorRetries = 0;
         var rateLimitRetries = 0;
         while (true)
         {
             RateLimitTicket ticket;
-            if (budget is null)
+            if (acquired is { } first)
+            {
+                ticket = first;
+                acquired = null;
+            }
+            else if (budget is null)
             {
                 ticket = await _rateLimits.AcquireAsync(route.Key, route.UsesWebhookToken, route.Priority, cancellationToken);
             }

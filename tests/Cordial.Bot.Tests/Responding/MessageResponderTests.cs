@@ -6,6 +6,7 @@ using Cordial.Bot.Settings;
 using Cordial.Bot.Triggers;
 using Cordial.Llm;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using static Cordial.Bot.Tests.Conversations.FakeDiscordHistory;
 
 namespace Cordial.Bot.Tests.Responding;
@@ -164,6 +165,42 @@ public sealed class MessageResponderTests
         await bot.IdleAsync();
 
         Assert.Equal("I am back", bot.Surfaces.In(Dm.Id)[^1].Text);
+    }
+
+    [Fact]
+    public async Task An_answer_that_runs_out_of_time_is_a_warning_naming_the_setting_not_an_unexpected_failure()
+    {
+        await using var bot = new ResponderHarness(new RespondingOptions { MaxReplyDuration = TimeSpan.FromMilliseconds(300) });
+        bot.Chat.Respond = (messages, _, ct) => ScriptedChatClient.Hang(ct);
+
+        await bot.SayAsync(Dm, 1, "are you there?");
+        await bot.IdleAsync();
+
+        var entry = Assert.Single(bot.ResponderLog.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal((LogLevel.Warning, 3), (entry.Level, entry.EventId.Id));
+        Assert.DoesNotContain(bot.CoordinatorLog.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal(1, bot.Stats.RepliesFailed);
+    }
+
+    [Fact]
+    public async Task Shutting_down_stops_an_answer_in_progress_without_counting_it_failed()
+    {
+        var bot = new ResponderHarness(); // the default time limit (10 minutes): only shutdown can end this answer
+        var cancelled = new TaskCompletionSource();
+        bot.Chat.Respond = (messages, _, ct) =>
+        {
+            ct.UnsafeRegister(_ => cancelled.TrySetResult(), null);
+            return ScriptedChatClient.Hang(ct);
+        };
+
+        await bot.SayAsync(Dm, 1, "are you there?");
+        await Eventually.UntilAsync(() => bot.Chat.Calls.Count == 1, "the model to be asked");
+        await bot.DisposeAsync();
+
+        Assert.True(cancelled.Task.IsCompleted, "shutdown cancels the model call");
+        Assert.Equal(0, bot.Coordinator.ActiveSlots);
+        Assert.Equal(0, bot.Stats.RepliesFailed);
+        Assert.DoesNotContain(bot.ResponderLog.Entries, e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]

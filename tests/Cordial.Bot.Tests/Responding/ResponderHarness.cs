@@ -13,6 +13,8 @@ using Cordial.Bot.Triggers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using Cordial.Bot.Tests.Delivery;
+
 namespace Cordial.Bot.Tests.Responding;
 
 /// <summary>A MessageResponder wired to in-memory fakes, with the real coordinator, conversation logic and streamer.</summary>
@@ -22,7 +24,7 @@ internal sealed class ResponderHarness : IAsyncDisposable
 
     public ResponderHarness(RespondingOptions? responding = null, ConversationOptions? conversations = null)
     {
-        Coordinator = new ReplyCoordinator(NullLogger<ReplyCoordinator>.Instance);
+        Coordinator = new ReplyCoordinator(CoordinatorLog);
         var conversationOptions = conversations ?? new ConversationOptions();
         Summarizer = new ConversationSummarizer(Store, Summaries, Chat, conversationOptions, TimeProvider.System, NullLogger<ConversationSummarizer>.Instance);
         var parents = new ParentResolver(Store, Discord, Activity);
@@ -44,7 +46,7 @@ internal sealed class ResponderHarness : IAsyncDisposable
             Usage,
             responding ?? new RespondingOptions(),
             TimeProvider.System,
-            NullLogger<MessageResponder>.Instance,
+            ResponderLog,
             Stats);
     }
 
@@ -58,6 +60,8 @@ internal sealed class ResponderHarness : IAsyncDisposable
     public Cordial.Bot.Usage.InMemoryUsageStore Usage { get; } = new();
     public Cordial.Bot.Diagnostics.BotStats Stats { get; } = new(TimeProvider.System);
     public ReplyCoordinator Coordinator { get; }
+    public ListLogger<ReplyCoordinator> CoordinatorLog { get; } = new();
+    public ListLogger<MessageResponder> ResponderLog { get; } = new();
     public InMemorySummaryStore Summaries { get; } = new();
     public ConversationSummarizer Summarizer { get; }
     public MessageResponder Responder { get; }
