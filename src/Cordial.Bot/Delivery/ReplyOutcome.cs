@@ -14,4 +14,10 @@ public enum ReplyOutcome
 
     /// <summary>Discord refused the messages repeatedly; delivery stopped (and reading the model stopped).</summary>
     DeliveryFailed,
+
+    /// <summary>
+    /// The model's stream ran past the reply's time limit: reading stopped, and the delivered text (what was said so far)
+    /// ends with a reason line.
+    /// </summary>
+    TimedOut,
 }

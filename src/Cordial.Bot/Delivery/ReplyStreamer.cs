@@ -66,6 +66,7 @@ public sealed class ReplyStreamer
     private int _version;
     private bool _ended;
     private string? _failureReason;
+    private bool _timedOut; // the failure is the read time limit
     private string? _modelId;
     private UsageDetails? _usage;
     private ChatFinishReason? _finishReason;
@@ -152,11 +153,19 @@ public sealed class ReplyStreamer
     /// nothing of the delivery.
     /// </param>
     /// <param name="cancellationToken">Cancels reading and delivery.</param>
+    /// <param name="readTimeLimit">
+    /// The longest the model's stream is read: then reading stops and the reply ends with what was said and a reason
+    /// line (<see cref="ReplyOutcome.TimedOut"/>); delivering that end is bounded by <paramref name="cancellationToken"/>
+    /// only. Null: no limit.
+    /// </param>
     /// <returns>What was delivered, for the store. Generation and delivery failures are reported here, not thrown.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="InvalidOperationException">The streamer was already used.</exception>
     public async Task<ReplyResult> RunAsync(
-        IAsyncEnumerable<ChatResponseUpdate> updates, Func<ReplyPart, CancellationToken, ValueTask>? partCreated, CancellationToken cancellationToken)
+        IAsyncEnumerable<ChatResponseUpdate> updates,
+        Func<ReplyPart, CancellationToken, ValueTask>? partCreated,
+        CancellationToken cancellationToken,
+        TimeSpan? readTimeLimit = null)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (Interlocked.Exchange(ref _used, 1) != 0)
@@ -171,6 +180,8 @@ public sealed class ReplyStreamer
         using var readStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var typing = RunTypingAsync(typingStop.Token);
         var delivery = DeliverAsync(typingStop, readStop, partCreated, cancellationToken);
+        var outOfTime = false;
+        var readTimer = readTimeLimit is { } limit ? _time.CreateTimer(_ => StopReading(), null, limit, Timeout.InfiniteTimeSpan) : null;
         try
         {
             await ReadAsync(updates, readStop.Token);
@@ -179,6 +190,11 @@ public sealed class ReplyStreamer
         {
             // Cancelled by the caller: the delivery loop observes the same token and stops.
         }
+        catch (Exception) when (Volatile.Read(ref outOfTime))
+        {
+            // The time limit stopped the model (whatever the stream made of its cancellation): end with a reason.
+            Fail(new TimeoutException($"The model's stream was read for longer than the reply's time limit ({readTimeLimit})."), timedOut: true);
+        }
         catch (OperationCanceledException) when (readStop.IsCancellationRequested)
         {
             // Delivery gave up (Discord refused repeatedly) and stopped the model: nothing more to read.
@@ -186,6 +202,12 @@ public sealed class ReplyStreamer
         catch (Exception ex)
         {
             Fail(ex);
+        }
+        finally
+        {
+            // The reply may wait for Discord a while yet: not with a timer.
+            readTimer?.Dispose();
+            readTimer = null;
         }
 
         // The answer is read, but the reply may wait seconds more for Discord (its global limit, saturated). This method's
@@ -219,6 +241,19 @@ public sealed class ReplyStreamer
 
         cancellationToken.ThrowIfCancellationRequested();
         return BuildResult(summary, startedAt);
+
+        void StopReading()
+        {
+            Volatile.Write(ref outOfTime, true);
+            try
+            {
+                readStop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A callback that started as the read ended, and lost the race with the end of the reply: nothing to stop.
+            }
+        }
     }
 
     private async Task ReadAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken)
@@ -326,7 +361,7 @@ public sealed class ReplyStreamer
         _truncated = true;
     }
 
-    private void Fail(Exception exception)
+    private void Fail(Exception exception, bool timedOut = false)
     {
         string reason;
         try
@@ -344,6 +379,7 @@ public sealed class ReplyStreamer
         lock (_gate)
         {
             _failureReason = string.IsNullOrWhiteSpace(reason) ? new GenerationFailureDescriber().Describe(exception) : reason.Trim();
+            _timedOut = timedOut;
             length = Streaming.Length;
         }
 
@@ -738,6 +774,8 @@ public sealed class ReplyStreamer
         ChatFinishReason? finishReason;
         long? firstTextAt;
         int reasoningLength;
+        bool truncated;
+        bool timedOut;
         lock (_gate)
         {
             text = AnswerText();
@@ -747,15 +785,12 @@ public sealed class ReplyStreamer
             finishReason = _finishReason;
             firstTextAt = _firstTextAt;
             reasoningLength = _reasoningLength;
-        }
-
-        bool truncated;
-        lock (_gate)
-        {
             truncated = _truncated;
+            timedOut = _timedOut;
         }
 
         var outcome = summary.DeliveryFailed ? ReplyOutcome.DeliveryFailed
+            : timedOut ? ReplyOutcome.TimedOut
             : failure is not null ? ReplyOutcome.GenerationFailed
             : truncated ? ReplyOutcome.Truncated
             : ReplyOutcome.Completed;

@@ -62,6 +62,12 @@ public sealed partial class MessageResponder(
     /// </summary>
     public const string RequestStartedProperty = "cordial.request_started";
 
+    /// <summary>
+    /// How long past <see cref="RespondingOptions.MaxReplyDuration"/> an answer may take to show its end (what was said
+    /// and the reason line) before the attempt itself is stopped, so a stuck Discord call cannot hold a user's slot.
+    /// </summary>
+    internal static readonly TimeSpan FinalDeliveryGrace = TimeSpan.FromSeconds(30);
+
     private volatile ResponderRules _rules = ResponderRules.Default;
     private ReplyCoordinator.AttemptAsync? _answer; // one delegate for every reply, made on first use
 
@@ -113,7 +119,7 @@ public sealed partial class MessageResponder(
         await store.PutAsync([node], cancellationToken);
 
         Log.Triggered(logger, message.Id, decision.Reason);
-        coordinator.Submit(new ReplyRequest(message, node, decision), _answer ??= AnswerAsync, options.MaxReplyDuration);
+        coordinator.Submit(new ReplyRequest(message, node, decision), _answer ??= AnswerAsync, options.MaxReplyDuration + FinalDeliveryGrace);
     }
 
     /// <summary>
@@ -133,12 +139,14 @@ public sealed partial class MessageResponder(
         await store.PutAsync(
             loadingMessageId is { } loading ? [node, AnswerNode(loading, prompt.Channel, "", node.Id, model: null)] : [node],
             cancellationToken);
-        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), _answer ??= AnswerAsync, options.MaxReplyDuration);
+        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), _answer ??= AnswerAsync, options.MaxReplyDuration + FinalDeliveryGrace);
     }
 
     /// <summary>
-    /// Answers one request within the coordinator's attempt (whose token carries the time limit); a reply that ends in an
-    /// exception or runs out of time is counted as failed, one restarted for a merge or stopped by shutdown is not.
+    /// Answers one request within the coordinator's attempt. The model's stream is read for at most MaxReplyDuration
+    /// (then the reply ends with what was said and a reason); the attempt's token stops everything
+    /// <see cref="FinalDeliveryGrace"/> later. A reply that ends in an exception or runs out of time is counted as
+    /// failed, one restarted for a merge or stopped by shutdown is not.
     /// </summary>
     private async Task AnswerAsync(ReplyRequest request, ReplyCoordinator.ReplyAttempt attempt, CancellationToken token)
     {
@@ -151,8 +159,13 @@ public sealed partial class MessageResponder(
             var result = await answer.Streamer.RunAsync(
                 GuardVisibility(answer.TakeUpdates(), attempt, observed, token),
                 (part, ct) => RememberPartAsync(request, answer.Channel, part, answer.Model, ct),
-                token);
+                token,
+                readTimeLimit: options.MaxReplyDuration);
             stats?.CountReply(completed: result.Outcome is ReplyOutcome.Completed or ReplyOutcome.Truncated);
+            if (result.Outcome is ReplyOutcome.TimedOut)
+            {
+                Log.TimedOut(logger, request.Message.Id, options.MaxReplyDuration);
+            }
 
             if (result.MessageIds.Count == 0)
             {
@@ -361,7 +374,7 @@ public sealed partial class MessageResponder(
         [LoggerMessage(2, LogLevel.Debug, "Message {MessageId} ignored: {Decision}")]
         public static partial void Refused(ILogger logger, ulong messageId, AccessDecision decision);
 
-        [LoggerMessage(3, LogLevel.Warning, "The answer to message {MessageId} was stopped after {Limit} (Bot:Responding:MaxReplyDuration)")]
+        [LoggerMessage(3, LogLevel.Warning, "The answer to message {MessageId} ran past {Limit} (Bot:Responding:MaxReplyDuration) and was stopped")]
         public static partial void TimedOut(ILogger logger, ulong messageId, TimeSpan limit);
     }
 }

@@ -313,6 +313,39 @@ public sealed class ReplyStreamerTests
     }
 
     [Fact]
+    public async Task A_stream_that_runs_past_its_time_limit_is_stopped_and_ends_with_what_was_said_and_a_reason()
+    {
+        var stream = new ModelStream();
+        var run = Create().RunAsync(stream.ReadAsync(Token), partCreated: null, Token, readTimeLimit: TimeSpan.FromMinutes(10));
+        stream.Write("Half an answer");
+        await Eventually.UntilAsync(() => _surface.Calls.Count == 1, "the first send");
+
+        _time.Advance(TimeSpan.FromMinutes(10)); // the model says nothing more
+        var result = await run;
+
+        Assert.Equal(ReplyOutcome.TimedOut, result.Outcome);
+        Assert.True(stream.Cancelled, "the model's stream is stopped");
+        Assert.Equal("Half an answer", result.Text);
+        Assert.Equal("Half an answer\n\n\u26A0\uFE0F " + result.FailureReason, Assert.Single(_surface.CurrentTexts));
+        Assert.Contains("too long", result.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(0, _time.ActiveTimers); // nothing of the limit outlives the read
+    }
+
+    [Fact]
+    public async Task A_stream_that_ends_within_its_time_limit_is_not_cut()
+    {
+        var stream = new ModelStream();
+        var run = Create().RunAsync(stream.ReadAsync(Token), partCreated: null, Token, readTimeLimit: TimeSpan.FromMinutes(10));
+        stream.Write("A whole answer");
+        stream.Complete();
+        var result = await run;
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+        Assert.Equal(["A whole answer"], _surface.CurrentTexts);
+    }
+
+    [Fact]
     public async Task A_failure_inside_a_code_block_closes_the_block_before_the_reason()
     {
         var failing = new ModelStream();

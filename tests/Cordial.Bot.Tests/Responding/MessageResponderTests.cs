@@ -168,14 +168,23 @@ public sealed class MessageResponderTests
     }
 
     [Fact]
-    public async Task An_answer_that_runs_out_of_time_is_a_warning_naming_the_setting_not_an_unexpected_failure()
+    public async Task An_answer_that_runs_out_of_time_ends_with_what_was_said_and_a_reason_and_a_warning_naming_the_setting()
     {
         await using var bot = new ResponderHarness(new RespondingOptions { MaxReplyDuration = TimeSpan.FromMilliseconds(300) });
-        bot.Chat.Respond = (messages, _, ct) => ScriptedChatClient.Hang(ct);
+        bot.Chat.Respond = (messages, _, ct) => SayThenHang("Half an answer", ct);
 
-        await bot.SayAsync(Dm, 1, "are you there?");
+        static async IAsyncEnumerable<ChatResponseUpdate> SayThenHang(string text, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, text);
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+
+        await bot.SayAsync(Dm, 1, "tell me everything");
         await bot.IdleAsync();
 
+        var shown = Assert.Single(bot.Surfaces.In(Dm.Id)).Text;
+        Assert.StartsWith("Half an answer\n\n\u26A0\uFE0F ", shown, StringComparison.Ordinal);
+        Assert.Contains("took too long", shown, StringComparison.Ordinal);
         var entry = Assert.Single(bot.ResponderLog.Entries, e => e.Level >= LogLevel.Warning);
         Assert.Equal((LogLevel.Warning, 3), (entry.Level, entry.EventId.Id));
         Assert.DoesNotContain(bot.CoordinatorLog.Entries, e => e.Level >= LogLevel.Warning);
