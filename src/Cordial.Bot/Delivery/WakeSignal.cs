@@ -9,8 +9,9 @@ namespace Cordial.Bot.Delivery;
 /// <remarks>
 /// Waiting allocates nothing (a <see cref="ValueTask{TResult}"/> over one reused source), a time limit that passes is a
 /// result (<see langword="false"/>), not an exception, and the cancellation token and the timer are set up once per
-/// reply (the timer at the first wait with a time limit: a reply that never paces an edit has none). A bounded channel cost a promise and a cancellation registration per token, and each paced edit a timer,
-/// a linked token source and a thrown <see cref="OperationCanceledException"/> (docs/PERFORMANCE.md, sixth session).
+/// reply (the timer at the first wait with a time limit: a reply that never paces an edit has none). A bounded channel
+/// cost a promise and a cancellation registration per token, and each paced edit a timer, a linked token source and a
+/// thrown <see cref="OperationCanceledException"/> (docs/PERFORMANCE.md, sixth session).
 /// The waiter continues on the thread pool, never on the thread that set the signal.
 /// </remarks>
 internal sealed class WakeSignal : IValueTaskSource<bool>, IDisposable
