@@ -468,23 +468,22 @@ public sealed class ReplyStreamer
                 try
                 {
                     state.Calls++;
-                    if (state.MessageIds[index] is { } messageId)
+                    var messageId = state.MessageIds[index];
+                    var previous = messageId is null ? state.ReplyTargetFor(index) : null;
+                    var latest = new LatestRender(this, state, index, render, messageId is null ? previous ?? _replyToMessageId : null);
+                    if (messageId is { } existing)
                     {
-                        var latest = new LatestRender(this, state, index, render, replyTo: null);
-                        await _surface.EditLatestAsync(messageId, latest.Take, cancellationToken);
-                        state.Shown[index] = latest.Sent;
+                        await _surface.EditLatestAsync(existing, latest.Take, cancellationToken);
                     }
                     else
                     {
-                        var previous = state.ReplyTargetFor(index);
-                        var latest = new LatestRender(this, state, index, render, previous ?? _replyToMessageId);
                         var id = await _surface.SendLatestAsync(latest.Take, cancellationToken);
-                        state.Shown[index] = latest.Sent;
                         state.MessageIds[index] = id;
                         created = new ReplyPart(id, previous, latest.Sent.Text);
                         await typingStop.CancelAsync();
                     }
 
+                    state.Shown[index] = latest.Sent;
                     nextEditAt = _time.GetTimestamp() + (long)(_editInterval.TotalSeconds * _time.TimestampFrequency);
                     failures = 0;
                 }

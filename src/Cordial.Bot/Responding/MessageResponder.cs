@@ -119,7 +119,7 @@ public sealed partial class MessageResponder(
         await store.PutAsync([node], cancellationToken);
 
         Log.Triggered(logger, message.Id, decision.Reason);
-        coordinator.Submit(new ReplyRequest(message, node, decision), _answer ??= AnswerAsync, options.MaxReplyDuration + FinalDeliveryGrace);
+        Submit(new ReplyRequest(message, node, decision));
     }
 
     /// <summary>
@@ -139,8 +139,14 @@ public sealed partial class MessageResponder(
         await store.PutAsync(
             loadingMessageId is { } loading ? [node, AnswerNode(loading, prompt.Channel, "", node.Id, model: null)] : [node],
             cancellationToken);
-        coordinator.Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface), _answer ??= AnswerAsync, options.MaxReplyDuration + FinalDeliveryGrace);
+        Submit(new ReplyRequest(prompt, node, new TriggerDecision(TriggerReason.Mention), surface));
     }
+
+    /// <summary>Hands a request to the coordinator: answered by <see cref="AnswerAsync"/>, stopped outright at the attempt's limit.</summary>
+    private void Submit(ReplyRequest request) => coordinator.Submit(request, _answer ??= AnswerAsync, AttemptTimeLimit);
+
+    /// <summary>The longest one attempt may run: the reply's own limit, and the time to show its end.</summary>
+    private TimeSpan AttemptTimeLimit => options.MaxReplyDuration + FinalDeliveryGrace;
 
     /// <summary>
     /// Answers one request within the coordinator's attempt. The model's stream is read for at most MaxReplyDuration
@@ -202,7 +208,7 @@ public sealed partial class MessageResponder(
             stats?.CountReply(completed: false);
             if (attempt.TimedOut)
             {
-                Log.TimedOut(logger, request.Message.Id, options.MaxReplyDuration);
+                Log.TimedOut(logger, request.Message.Id, AttemptTimeLimit); // not even the end could be shown in time
             }
 
             throw;
