@@ -13,7 +13,8 @@ internal sealed record ProcessFigures(
     int GcGen2,
     double GcPauseMilliseconds,
     long AllocatedBytes,
-    int ThreadPoolThreads)
+    int ThreadPoolThreads,
+    long GcHeapHardLimitBytes)
 {
     /// <summary>Reads the figures now. Peak RSS is Linux's VmHWM (/proc/self/status), else the process's peak working set.</summary>
     public static ProcessFigures Read() => new(
@@ -25,7 +26,8 @@ internal sealed record ProcessFigures(
         GC.CollectionCount(2),
         GC.GetTotalPauseDuration().TotalMilliseconds,
         GC.GetTotalAllocatedBytes(precise: false),
-        ThreadPool.ThreadCount);
+        ThreadPool.ThreadCount,
+        StartupHeapLimit.Current());
 
     private static long PeakWorkingSet()
     {

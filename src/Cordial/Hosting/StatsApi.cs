@@ -73,6 +73,7 @@ internal static class StatsApi
         json.WriteNumber("gcPauseMs", Math.Round(process.GcPauseMilliseconds, 3));
         json.WriteNumber("allocatedBytes", process.AllocatedBytes);
         json.WriteNumber("threadPoolThreads", process.ThreadPoolThreads);
+        json.WriteNumber("gcHeapHardLimitBytes", process.GcHeapHardLimitBytes);
         json.WriteEndObject();
         json.WriteEndObject();
     }

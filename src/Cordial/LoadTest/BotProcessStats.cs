@@ -10,4 +10,5 @@ internal sealed record BotProcessStats(
     long GcGen2,
     double GcPauseMs,
     long AllocatedBytes,
-    long ThreadPoolThreads);
+    long ThreadPoolThreads,
+    long GcHeapHardLimitBytes);

@@ -34,6 +34,7 @@ internal sealed record BotStats(
                 process.GetProperty("gcGen2").GetInt64(),
                 process.GetProperty("gcPauseMs").GetDouble(),
                 process.GetProperty("allocatedBytes").GetInt64(),
-                process.GetProperty("threadPoolThreads").GetInt64()));
+                process.GetProperty("threadPoolThreads").GetInt64(),
+                process.GetProperty("gcHeapHardLimitBytes").GetInt64()));
     }
 }

@@ -18,7 +18,7 @@ internal static class LoadTestTextReport
         "bot overhead message→request p50 µs", "bot overhead message→request p95 µs", "bot overhead message→request p99 µs",
         "bot overhead token→discord p50 µs", "bot overhead token→discord p95 µs", "bot overhead token→discord p99 µs",
         "bot interaction→acknowledged p50 ms", "bot interaction→acknowledged p95 ms", "bot interaction→acknowledged p99 ms",
-        "bot cpu s", "bot peak working set MB", "bot gc gen0", "bot gc gen1", "bot gc gen2", "bot gc pause ms", "bot allocated MB",
+        "bot cpu s", "bot peak working set MB", "bot gc gen0", "bot gc gen1", "bot gc gen2", "bot gc pause ms", "bot allocated MB", "bot gc heap limit MB",
         "bot cpu s (outside, /proc, measured window)", "bot peak rss MB (outside, VmHWM)",
         "load average", "result",
     ];
@@ -82,6 +82,7 @@ internal static class LoadTestTextReport
         Line("bot gc gen2", r.Bot?.Process.GcGen2);
         Line("bot gc pause ms", r.Bot?.Process.GcPauseMs);
         Line("bot allocated MB", Megabytes(r.Bot?.Process.AllocatedBytes));
+        Line("bot gc heap limit MB", r.Bot?.Process.GcHeapHardLimitBytes switch { null => null, 0 => "none", var limit => Megabytes(limit) });
         Line("bot cpu s (outside, /proc, measured window)", r.BotCpuSecondsMeasured);
         Line("bot peak rss MB (outside, VmHWM)", Megabytes(r.BotPeakRssBytes));
         Line("load average", r.LoadAverageAtStart is null ? null : $"{r.LoadAverageAtStart} → {r.LoadAverageAtEnd}");

@@ -26,7 +26,7 @@ public sealed class ReportTests
             ErrorReasons = [new ErrorCount("no complete answer within 120 s (seen: nothing)", 1)],
             TimeToFirstMessage = samples.Summarize(),
             AnswerTime = samples.Summarize(),
-            Bot = withBot ? new BotStats(12, 20, 12, 0, overhead, overhead, overhead, new BotProcessStats(1.5, 50_000_000, 60_000_000, 3, 2, 1, 4.5, 123_456_789, 8)) : null,
+            Bot = withBot ? new BotStats(12, 20, 12, 0, overhead, overhead, overhead, new BotProcessStats(1.5, 50_000_000, 60_000_000, 3, 2, 1, 4.5, 123_456_789, 8, 0)) : null,
             BotStatsError = withBot ? null : "the bot has no /stats endpoint (404)",
             Timeline = [new TimelinePoint(0, 3, 0, 0, 3), new TimelinePoint(1, 2, 3, 1, 2)],
         };
@@ -45,6 +45,7 @@ public sealed class ReportTests
 
         Assert.Contains("errors: 1", lines);
         Assert.Contains("bot gc gen2: 1", lines);
+        Assert.Contains("bot gc heap limit MB: none", lines);
         Assert.Contains("result: FAIL (errors or 429s above 0)", lines);
         Assert.Contains(lines, l => l.Contains("1 × no complete answer", StringComparison.Ordinal));
     }
