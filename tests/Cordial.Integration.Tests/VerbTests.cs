@@ -92,6 +92,25 @@ public sealed class VerbTests
         Assert.Equal(0, await running.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData(0)]   // before anything started
+    [InlineData(150)] // while the server runs and the bot connects (about a second in process)
+    [InlineData(600)]
+    public async Task Stopping_the_sandbox_while_it_starts_ends_quietly(int afterMilliseconds)
+    {
+        using var temp = new TempDirectory();
+        using var output = new SharedWriter();
+        using var error = new SharedWriter();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        stop.CancelAfter(afterMilliseconds);
+
+        var exit = await RunVerb.RunAsync(CommandArguments.Parse(["--port", "0"]), new ConfigurationBuilder().Build(), temp.Path, output, error, stop.Token)
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exit);
+        Assert.Empty(error.Text);
+    }
+
     [Fact]
     public async Task Run_on_a_port_already_in_use_says_so_and_exits_1()
     {

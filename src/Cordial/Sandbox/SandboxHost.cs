@@ -124,6 +124,7 @@ public sealed class SandboxHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        var started = false;
         try
         {
             app.UseWebSockets();
@@ -136,6 +137,7 @@ public sealed class SandboxHost : IAsyncDisposable
             app.MapCordialHealth();
             app.MapSandboxPage(); // the chat page (helper "sandbox-page", Sandbox/Page): "/" and its assets
             await app.StartAsync(cancellationToken);
+            started = true;
 
             var runtime = app.Services.GetRequiredService<BotRuntime>();
             await runtime.Ready.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
@@ -144,7 +146,17 @@ public sealed class SandboxHost : IAsyncDisposable
         }
         catch
         {
-            await app.DisposeAsync();
+            // Stopped (Ctrl+C) or failed before the bot was ready: a started server stops before it is disposed, so the
+            // bot's own start-up requests end instead of meeting a disposed service provider.
+            if (started)
+            {
+                await StopAndDisposeAsync(app, emulator);
+            }
+            else
+            {
+                await app.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -223,19 +235,21 @@ public sealed class SandboxHost : IAsyncDisposable
     }
 
     /// <summary>Stops the bot gracefully (answers in progress drained), then the server.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(StopAndDisposeAsync(_app, Discord));
+
+    private static async Task StopAndDisposeAsync(WebApplication app, DiscordEmulator emulator)
     {
         try
         {
             // The bot stops first (gracefully); then long-lived connections (page subscriptions) must not hold the server.
-            await _app.Services.GetRequiredService<BotRuntime>().StopAsync(CancellationToken.None);
-            Discord.Faults.DropConnections();
+            await app.Services.GetRequiredService<BotRuntime>().StopAsync(CancellationToken.None);
+            emulator.Faults.DropConnections();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _app.StopAsync(timeout.Token);
+            await app.StopAsync(timeout.Token);
         }
         finally
         {
-            await _app.DisposeAsync();
+            await app.DisposeAsync();
         }
     }
 }

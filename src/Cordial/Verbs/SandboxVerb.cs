@@ -32,6 +32,11 @@ internal static class SandboxVerb
             await error.WriteLineAsync($"cordial sandbox: cannot listen on port {options.Port}: {ex.Message} (try --port 0)");
             return 1;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C (or SIGTERM) before the sandbox was ready: it stopped what it had started; nothing went wrong.
+            return 0;
+        }
 
         await using (sandbox)
         {
