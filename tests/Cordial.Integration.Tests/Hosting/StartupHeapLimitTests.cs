@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cordial.Hosting;
@@ -87,43 +86,21 @@ public sealed class StartupHeapLimitTests
     [InlineData("0xC800000", 209715200L, true)]  // the operator's limit, kept
     public async Task The_running_bot_has_the_heap_limit_it_should(string? environmentLimit, long limit, bool expected)
     {
-        var ct = TestContext.Current.CancellationToken;
         using var data = new TempDirectory();
-        var start = new ProcessStartInfo("dotnet")
+        using var sandbox = SandboxProcess.Start(data.Path, environment =>
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "cordial.dll"), "sandbox", "--port", "0", "--data", data.Path },
-            WorkingDirectory = data.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment.Remove("DOTNET_GCHeapHardLimit");
-        if (environmentLimit is not null)
-        {
-            start.Environment["DOTNET_GCHeapHardLimit"] = environmentLimit;
-        }
-
-        using var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            const string Running = "Cordial sandbox is running: open ";
-            string? line;
-            while ((line = await process.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(120), ct)) is not null
-                && !line.Contains(Running, StringComparison.Ordinal))
+            environment.Remove("DOTNET_GCHeapHardLimit");
+            if (environmentLimit is not null)
             {
+                environment["DOTNET_GCHeapHardLimit"] = environmentLimit;
             }
+        });
+        var page = await sandbox.WaitUntilRunningAsync();
 
-            Assert.NotNull(line);
-            var page = new Uri(line[(line.IndexOf(Running, StringComparison.Ordinal) + Running.Length)..].Trim());
-            using var http = new HttpClient();
-            using var stats = await http.GetFromJsonAsync<JsonDocument>(new Uri(page, "/stats"), ct);
-            var actual = stats!.RootElement.GetProperty("process").GetProperty("gcHeapHardLimitBytes").GetInt64();
+        using var http = new HttpClient();
+        using var stats = await http.GetFromJsonAsync<JsonDocument>(new Uri(page, "/stats"), TestContext.Current.CancellationToken);
+        var actual = stats!.RootElement.GetProperty("process").GetProperty("gcHeapHardLimitBytes").GetInt64();
 
-            Assert.Equal(expected, actual == limit);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-        }
+        Assert.Equal(expected, actual == limit);
     }
 }
