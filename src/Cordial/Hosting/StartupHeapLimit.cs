@@ -10,8 +10,9 @@ namespace Cordial.Hosting;
 /// the runtime with a 128 MiB heap hard limit (a gen0 budget of about 13 MB, 2 vCPU and 32 MB of L3 measured) and a
 /// region range as large as an unlimited heap's, and this removes the limit before the program does anything else:
 /// the process keeps the smaller young generation and may grow as it would have without the limit (or to the
-/// container's limit, which the runtime applies as usual). 1,000 users in the load test peaked 8-12 MB lower
-/// (docs/PERFORMANCE.md, tenth session).
+/// container's limit, which the runtime applies as usual). At 1,000 users the GC committed 48-52 instead of 57-60 MB
+/// through the burst and the peak RSS was 3-4 MB lower in 60 s runs, 4-10 MB in 40 s runs (docs/PERFORMANCE.md, tenth
+/// session).
 /// </summary>
 /// <remarks>
 /// A limit the operator sets (any <c>DOTNET_GCHeapHardLimit*</c> or <c>COMPlus_GCHeapHardLimit*</c> variable, or a
