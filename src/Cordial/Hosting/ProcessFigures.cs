@@ -27,7 +27,13 @@ internal sealed record ProcessFigures(
         GC.GetTotalPauseDuration().TotalMilliseconds,
         GC.GetTotalAllocatedBytes(precise: false),
         ThreadPool.ThreadCount,
-        StartupHeapLimit.Current());
+        GcHeapHardLimit());
+
+    /// <summary>The heap hard limit the GC works with now, in bytes; 0 when there is none.</summary>
+    private static long GcHeapHardLimit() =>
+        GC.GetConfigurationVariables().TryGetValue("GCHeapHardLimit", out var value)
+            ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
+            : 0;
 
     private static long PeakWorkingSet()
     {

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Globalization;
 
 namespace Cordial.Hosting;
 
@@ -83,10 +82,4 @@ internal static class StartupHeapLimit
     private static bool IsHeapLimitVariable(string name) =>
         name.StartsWith("DOTNET_GCHeapHardLimit", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("COMPlus_GCHeapHardLimit", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The heap hard limit the GC works with now, in bytes; 0 when there is none.</summary>
-    public static long Current() =>
-        GC.GetConfigurationVariables().TryGetValue("GCHeapHardLimit", out var value)
-            ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
-            : 0;
 }
