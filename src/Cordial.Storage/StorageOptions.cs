@@ -12,9 +12,15 @@ public sealed class StorageOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Message nodes kept in memory in front of the database.</summary>
-    /// <value>Default 50,000.</value>
-    public int NodeCacheSize { get; set; } = 50_000;
+    /// <summary>
+    /// Bytes of conversation messages kept in memory in front of the database (each message weighed with its text
+    /// and bookkeeping); the least recently used are dropped beyond it and read from the database when needed again.
+    /// </summary>
+    /// <value>Default 4 MiB (4194304): about 4,500 messages of a few hundred characters; 64 KiB to 4 GiB.</value>
+    public long NodeCacheBytes { get; set; } = DefaultNodeCacheBytes;
+
+    /// <summary>The default of <see cref="NodeCacheBytes"/>.</summary>
+    public const long DefaultNodeCacheBytes = 4L * 1024 * 1024;
 
     /// <summary>
     /// Days stored conversations (message nodes, /reset points) and daily usage rows are kept; older ones are deleted by
@@ -36,9 +42,9 @@ public sealed class StorageOptions
             yield return $"{section}:ConnectionString is required when {section}:Provider is 'postgres'.";
         }
 
-        if (NodeCacheSize < 1)
+        if (NodeCacheBytes is < 64 * 1024 or > 4L * 1024 * 1024 * 1024)
         {
-            yield return $"{section}:NodeCacheSize must be at least 1 (was {NodeCacheSize}).";
+            yield return $"{section}:NodeCacheBytes must be from 65536 (64 KiB) to 4294967296 (4 GiB) (was {NodeCacheBytes}).";
         }
 
         if (RetentionDays is < 0 or > 36_500)

@@ -97,6 +97,27 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void The_node_cache_is_bounded_by_bytes_and_the_old_count_setting_is_named_as_replaced()
+    {
+        var values = ValidBot();
+        Assert.Equal(4L * 1024 * 1024, CordialSettings.Load(Config(values), requireToken: true).Storage.NodeCacheBytes);
+
+        values["Storage:NodeCacheBytes"] = "1000";
+        values["Storage:NodeCacheSize"] = "50000";
+        var settings = CordialSettings.Load(Config(values), requireToken: true);
+
+        Assert.Equal(2, settings.Problems.Count);
+        Assert.Contains(settings.Problems, p => p.StartsWith("Storage:NodeCacheBytes must be from 65536", StringComparison.Ordinal) && p.Contains("(was 1000)", StringComparison.Ordinal));
+        Assert.Contains(settings.Problems, p => p.StartsWith("Storage:NodeCacheSize is no longer read", StringComparison.Ordinal) && p.Contains("Storage:NodeCacheBytes", StringComparison.Ordinal));
+
+        values.Remove("Storage:NodeCacheSize");
+        values["Storage:NodeCacheBytes"] = "16777216";
+        settings = CordialSettings.Load(Config(values), requireToken: true);
+        Assert.Empty(settings.Problems);
+        Assert.Equal(16L * 1024 * 1024, settings.Storage.NodeCacheBytes);
+    }
+
+    [Fact]
     public void Channel_rules_bind_by_channel_id()
     {
         var values = ValidBot();

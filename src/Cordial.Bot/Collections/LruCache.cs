@@ -1,8 +1,8 @@
 namespace Cordial.Bot.Collections;
 
 /// <summary>
-/// A bounded least-recently-used map: O(1) get, set and eviction. When full, setting a new key evicts the entry used
-/// longest ago.
+/// A bounded least-recently-used map: O(1) get, set and eviction. Bounded by entries, or by a weight of each value
+/// (such as its bytes): setting a value evicts the entries used longest ago until the total fits.
 /// </summary>
 /// <remarks>Thread-safe through one short lock; no lock is ever held across an await.</remarks>
 public sealed class LruCache<TKey, TValue>
@@ -10,16 +10,30 @@ public sealed class LruCache<TKey, TValue>
 {
     private readonly Dictionary<TKey, LinkedListNode<Entry>> _map;
     private readonly LinkedList<Entry> _order = new();
+    private readonly Func<TValue, long>? _weigh;
     private readonly Lock _gate = new();
+    private long _weight;
 
+    /// <summary>A cache of at most <paramref name="capacity"/> entries.</summary>
     public LruCache(int capacity)
+        : this(capacity, weigh: null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        Capacity = capacity;
-        _map = new Dictionary<TKey, LinkedListNode<Entry>>(Math.Min(capacity, 1024));
     }
 
-    public int Capacity { get; }
+    /// <summary>
+    /// A cache whose values weigh at most <paramref name="maxWeight"/> together, each weighed once by
+    /// <paramref name="weigh"/> when set. A value heavier than the whole bound is not kept.
+    /// </summary>
+    public LruCache(long maxWeight, Func<TValue, long>? weigh)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWeight, 1);
+        MaxWeight = maxWeight;
+        _weigh = weigh;
+        _map = new Dictionary<TKey, LinkedListNode<Entry>>((int)Math.Min(maxWeight, 1024));
+    }
+
+    /// <summary>The bound: entries, or the total weight when the cache weighs its values.</summary>
+    public long MaxWeight { get; }
 
     public int Count
     {
@@ -28,6 +42,18 @@ public sealed class LruCache<TKey, TValue>
             lock (_gate)
             {
                 return _map.Count;
+            }
+        }
+    }
+
+    /// <summary>The weight held: the entry count, or the sum of the values' weights.</summary>
+    public long Weight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _weight;
             }
         }
     }
@@ -51,24 +77,35 @@ public sealed class LruCache<TKey, TValue>
 
     public void Set(TKey key, TValue value)
     {
+        var weight = _weigh?.Invoke(value) ?? 1;
         lock (_gate)
         {
-            if (_map.TryGetValue(key, out var existing))
+            if (weight > MaxWeight)
             {
-                existing.Value = new Entry(key, value);
-                _order.Remove(existing);
-                _order.AddFirst(existing);
+                RemoveLocked(key); // kept nowhere: it would push out everything else and still not fit
                 return;
             }
 
-            if (_map.Count >= Capacity)
+            if (_map.TryGetValue(key, out var node))
             {
-                var last = _order.Last!;
-                _order.RemoveLast();
-                _map.Remove(last.Value.Key);
+                _weight += weight - node.Value.Weight;
+                node.Value = new Entry(key, value, weight);
+                _order.Remove(node);
+                _order.AddFirst(node);
+            }
+            else
+            {
+                _map[key] = _order.AddFirst(new Entry(key, value, weight));
+                _weight += weight;
             }
 
-            _map[key] = _order.AddFirst(new Entry(key, value));
+            while (_weight > MaxWeight)
+            {
+                var last = _order.Last!; // never the entry just set: it fits alone
+                _order.RemoveLast();
+                _map.Remove(last.Value.Key);
+                _weight -= last.Value.Weight;
+            }
         }
     }
 
@@ -76,15 +113,21 @@ public sealed class LruCache<TKey, TValue>
     {
         lock (_gate)
         {
-            if (_map.Remove(key, out var node))
-            {
-                _order.Remove(node);
-                return true;
-            }
+            return RemoveLocked(key);
         }
-
-        return false;
     }
 
-    private readonly record struct Entry(TKey Key, TValue Value);
+    private bool RemoveLocked(TKey key)
+    {
+        if (!_map.Remove(key, out var node))
+        {
+            return false;
+        }
+
+        _order.Remove(node);
+        _weight -= node.Value.Weight;
+        return true;
+    }
+
+    private readonly record struct Entry(TKey Key, TValue Value, long Weight);
 }

@@ -6,22 +6,67 @@ namespace Cordial.Bot.Conversations;
 /// Fronts an <see cref="IMessageNodeStore"/> with a bounded in-memory cache of nodes and reset points, so walking a
 /// conversation costs no I/O once its messages have been seen.
 /// </summary>
+/// <remarks>
+/// Nodes are bounded by their bytes (<see cref="SizeOf"/>), not their number: an answer of a few hundred characters
+/// weighs about 900 bytes, a long one with a text attachment hundreds of kilobytes, and the bound is what the process
+/// may spend on them.
+/// </remarks>
 public sealed class CachedMessageNodeStore : IMessageNodeStore
 {
+    /// <summary>Reset points kept (about 100 bytes each).</summary>
+    public const int ResetCapacity = 4_096;
+
+    /// <summary>
+    /// Bytes a cached node costs besides its strings: the node (136 bytes), the cache's list node (56) and its share of
+    /// the cache's hash table (about 40), as measured in a heap dump of the bot.
+    /// </summary>
+    internal const int NodeOverhead = 232;
+
     private readonly IMessageNodeStore _inner;
     private readonly LruCache<ulong, MessageNode> _nodes;
-    private readonly LruCache<(ulong Channel, ulong User), ulong> _resets;
+    private readonly LruCache<(ulong Channel, ulong User), ulong> _resets = new(ResetCapacity);
 
-    public CachedMessageNodeStore(IMessageNodeStore inner, int capacity = 50_000)
+    /// <param name="inner">The store behind the cache.</param>
+    /// <param name="maxBytes">The bytes cached nodes may take (<see cref="SizeOf"/>).</param>
+    public CachedMessageNodeStore(IMessageNodeStore inner, long maxBytes = 4L * 1024 * 1024)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
-        _nodes = new LruCache<ulong, MessageNode>(capacity);
-        _resets = new LruCache<(ulong, ulong), ulong>(Math.Max(1, capacity / 10));
+        _nodes = new LruCache<ulong, MessageNode>(maxBytes, SizeOf);
     }
 
     /// <summary>Nodes currently cached.</summary>
     public int CachedNodes => _nodes.Count;
+
+    /// <summary>Bytes the cached nodes take (<see cref="SizeOf"/>).</summary>
+    public long CachedBytes => _nodes.Weight;
+
+    /// <summary>The memory a cached node takes on a 64-bit runtime: its strings, lists and <see cref="NodeOverhead"/>.</summary>
+    public static long SizeOf(MessageNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return NodeOverhead + StringBytes(node.Text) + StringBytes(node.AuthorName) + StringBytes(node.Model)
+               + ListBytes(node.ImageUrls) + ListBytes(node.Warnings);
+    }
+
+    private static long StringBytes(string? text) =>
+        string.IsNullOrEmpty(text) ? 0 : (22 + (2L * text.Length) + 7) & ~7L; // header, length, UTF-16, terminator; 8-aligned
+
+    private static long ListBytes(IReadOnlyList<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return 0; // the shared empty array
+        }
+
+        var bytes = 56L + (8L * items.Count); // a list or an array and its references
+        foreach (var item in items)
+        {
+            bytes += StringBytes(item);
+        }
+
+        return bytes;
+    }
 
     public ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken)
     {
@@ -44,9 +89,9 @@ public sealed class CachedMessageNodeStore : IMessageNodeStore
     public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)
     {
         await _inner.PutAsync(nodes, cancellationToken);
-        foreach (var node in nodes)
+        for (var i = 0; i < nodes.Count; i++) // no enumerator: this runs for every message
         {
-            _nodes.Set(node.Id, node);
+            _nodes.Set(nodes[i].Id, nodes[i]);
         }
     }
 

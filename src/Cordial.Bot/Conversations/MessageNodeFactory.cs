@@ -13,27 +13,27 @@ public sealed class MessageNodeFactory(IAttachmentReader attachments, Conversati
     {
         var isBot = message.Author.Id == botUserId;
         var text = new StringBuilder(isBot ? message.Content : RemoveMention(message.Content, botUserId));
-        var images = new List<string>();
-        var warnings = new List<string>();
+        List<string>? images = null; // most messages have neither: their nodes share the empty array
+        List<string>? warnings = null;
 
         foreach (var attachment in message.Attachments)
         {
             switch (AttachmentClassifier.Classify(attachment))
             {
                 case AttachmentKind.Image:
-                    images.Add(attachment.Url);
+                    (images ??= []).Add(attachment.Url);
                     break;
                 case AttachmentKind.Text:
                     var content = await attachments.ReadTextAsync(attachment, options.MaxAttachmentBytes, cancellationToken);
                     if (content is null)
                     {
-                        warnings.Add($"Could not read the attachment {attachment.Filename}.");
+                        (warnings ??= []).Add($"Could not read the attachment {attachment.Filename}.");
                         break;
                     }
 
                     if (attachment.Size > options.MaxAttachmentBytes)
                     {
-                        warnings.Add($"Only the first {options.MaxAttachmentBytes:N0} bytes of {attachment.Filename} were read.");
+                        (warnings ??= []).Add($"Only the first {options.MaxAttachmentBytes:N0} bytes of {attachment.Filename} were read.");
                     }
 
                     if (text.Length > 0)
@@ -44,7 +44,7 @@ public sealed class MessageNodeFactory(IAttachmentReader attachments, Conversati
                     text.Append("Attached file ").Append(attachment.Filename).Append(":\n").Append(content);
                     break;
                 default:
-                    warnings.Add($"The attachment {attachment.Filename} was not read (unsupported type {attachment.ContentType ?? "unknown"}).");
+                    (warnings ??= []).Add($"The attachment {attachment.Filename} was not read (unsupported type {attachment.ContentType ?? "unknown"}).");
                     break;
             }
         }
@@ -53,7 +53,7 @@ public sealed class MessageNodeFactory(IAttachmentReader attachments, Conversati
         if (finalText.Length > options.MaxTextLength)
         {
             finalText = finalText[..CutPoint(finalText, options.MaxTextLength)];
-            warnings.Add($"A message was cut to its first {options.MaxTextLength:N0} characters.");
+            (warnings ??= []).Add($"A message was cut to its first {options.MaxTextLength:N0} characters.");
         }
 
         return new MessageNode
@@ -67,8 +67,8 @@ public sealed class MessageNodeFactory(IAttachmentReader attachments, Conversati
             Text = finalText,
             TokenCount = TokenEstimator.Estimate(finalText),
             ParentId = parentId,
-            ImageUrls = images,
-            Warnings = warnings,
+            ImageUrls = images?.ToArray() ?? [],
+            Warnings = warnings?.ToArray() ?? [],
             CreatedAt = message.Timestamp,
         };
     }

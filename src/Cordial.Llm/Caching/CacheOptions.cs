@@ -22,8 +22,8 @@ public sealed class CacheOptions
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Upper bound of the bytes held by the cache (payloads plus a fixed per-entry overhead); least recently used answers are evicted beyond it.</summary>
-    /// <value>Default 32 MiB (33554432); 64 KiB to 4 GiB.</value>
-    public long MaxBytes { get; set; } = 32L * 1024 * 1024;
+    /// <value>Default 2 MiB (2097152): about 3,000 answers of a few hundred characters; 64 KiB to 4 GiB.</value>
+    public long MaxBytes { get; set; } = 2L * 1024 * 1024;
 
     /// <summary>Answers whose UTF-8 text is larger than this many bytes are stored Brotli-compressed.</summary>
     /// <value>Default 1024; 0 to 1 MiB.</value>

@@ -79,6 +79,10 @@ internal sealed class CordialSettings
         problems.AddRange(settings.Responding.Validate());
         problems.AddRange(Failures(new DeliveryOptionsValidator().Validate(null, settings.Delivery), DeliveryOptions.SectionName));
         problems.AddRange(settings.Storage.Validate());
+        if (configuration["Storage:NodeCacheSize"] is not null)
+        {
+            problems.Add("Storage:NodeCacheSize is no longer read: the node cache is bounded by bytes, Storage:NodeCacheBytes (default 4194304, 4 MiB).");
+        }
         problems.AddRange(settings.Housekeeping.Validate());
         return new CordialSettings
         {

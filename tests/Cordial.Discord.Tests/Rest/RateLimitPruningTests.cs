@@ -39,6 +39,40 @@ public sealed class RateLimitPruningTests
     }
 
     [Fact]
+    public async Task An_interactions_own_routes_go_after_a_minute_idle_a_channels_after_the_idle_timeout()
+    {
+        // Every slash command brings routes of its own (its token is their major parameter); kept ten minutes, they
+        // were the largest map of a busy bot.
+        var time = new ManualTimeProvider();
+        using var manager = new RateLimitManager(time, NullLogger.Instance, idleTimeout: Idle);
+        RouteKey[] routes =
+        [
+            new("POST", "interactions/{0}/{1}/callback", "interactions/7/aW50ZXJhY3Rpb24"),
+            new("PATCH", "webhooks/{0}/{1}/messages/@original", "5/aW50ZXJhY3Rpb24"),
+            CreateInA,
+        ];
+        for (var i = 0; i < routes.Length; i++)
+        {
+            var ticket = await manager.AcquireAsync(routes[i], false, Token);
+            manager.Complete(ticket, Headers("hash" + i, 5, 4, 1), 200);
+        }
+
+        Assert.True(routes[0].HasTokenMajor && routes[1].HasTokenMajor && !CreateInA.HasTokenMajor);
+        time.Advance(RateLimitManager.TokenRouteIdleTimeout - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, manager.Prune());
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(4, manager.Prune()); // the interaction's two routes and their buckets
+        Assert.Equal(1, manager.RouteCount);
+        Assert.Equal(1, manager.BucketCount);
+        Assert.NotNull(manager.GetBucket(CreateInA));
+
+        time.Advance(Idle);
+        Assert.Equal(2, manager.Prune());
+        Assert.Equal(0, manager.RouteCount);
+    }
+
+    [Fact]
     public async Task A_bucket_with_a_request_in_flight_is_kept_until_it_is_answered_and_idle()
     {
         var time = new ManualTimeProvider();

@@ -10,12 +10,20 @@ namespace Cordial.Discord.Rest.RateLimits;
 /// </summary>
 /// <remarks>
 /// Thread-safe. Maps are bounded by idle expiry: a route or bucket unused for <c>idleTimeout</c> is dropped and
-/// relearned on next use. Owns its buckets' timers: dispose it with the client.
+/// relearned on next use; one of an interaction's own routes (its token in the major parameter) after
+/// <see cref="TokenRouteIdleTimeout"/> already, since each slash command brings new ones. Owns its buckets' timers:
+/// dispose it with the client.
 /// </remarks>
 internal sealed partial class RateLimitManager : IDisposable
 {
     /// <summary>Discord bans an IP after 10,000 invalid requests in ten minutes; we warn well before.</summary>
     public const int InvalidRequestWarningThreshold = 8_000;
+
+    /// <summary>
+    /// How long an idle route or bucket of one interaction (or webhook) token is kept, at most: every slash command
+    /// adds two or three, and at ten minutes they were the largest map of a busy bot.
+    /// </summary>
+    public static readonly TimeSpan TokenRouteIdleTimeout = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<RouteKey, RouteState> _routes = new();
     private readonly ProvisionalRequestCounter _provisional = new();
@@ -29,6 +37,7 @@ internal sealed partial class RateLimitManager : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly long _idleTimeout;
+    private readonly long _tokenIdleTimeout;
     private readonly long _sweepInterval;
     private long _nextSweep;
     private long _nextInvalidWarning = long.MinValue;
@@ -43,6 +52,7 @@ internal sealed partial class RateLimitManager : IDisposable
         _global = new GlobalRateLimiter(timeProvider, globalLimitPerSecond, TimeSpan.FromSeconds(1));
         _invalid = new InvalidRequestWindow(timeProvider);
         _idleTimeout = ToTicks(idleTimeout ?? TimeSpan.FromMinutes(10));
+        _tokenIdleTimeout = Math.Min(_idleTimeout, ToTicks(TokenRouteIdleTimeout));
         _sweepInterval = ToTicks(TimeSpan.FromMinutes(1));
         _nextSweep = timeProvider.GetTimestamp() + _sweepInterval;
     }
@@ -401,10 +411,10 @@ internal sealed partial class RateLimitManager : IDisposable
     private int Sweep(long now)
     {
         Interlocked.Exchange(ref _nextSweep, now + _sweepInterval);
-        var idleSince = now - _idleTimeout;
         var removed = 0;
         foreach (var (key, state) in _routes)
         {
+            var idleSince = now - (key.HasTokenMajor ? _tokenIdleTimeout : _idleTimeout);
             if (state.LastUsed > idleSince)
             {
                 continue;
@@ -422,6 +432,7 @@ internal sealed partial class RateLimitManager : IDisposable
 
         foreach (var (key, bucket) in _buckets)
         {
+            var idleSince = now - (RouteKey.IsTokenMajor(key.Major) ? _tokenIdleTimeout : _idleTimeout);
             if (bucket.TryRetireIfIdle(idleSince, now) && _buckets.TryRemove(KeyValuePair.Create(key, bucket)))
             {
                 bucket.Dispose();

@@ -32,6 +32,15 @@ internal readonly struct RouteKey : IEquatable<RouteKey>
 
     public string Major { get; }
 
+    /// <summary>Whether the major parameter holds a webhook or interaction token, so the route serves one interaction.</summary>
+    public bool HasTokenMajor => IsTokenMajor(Major);
+
+    /// <summary>
+    /// Whether a major parameter value holds a webhook or interaction token ("id/token"; channel and guild majors are
+    /// bare ids).
+    /// </summary>
+    public static bool IsTokenMajor(string major) => major.Contains('/', StringComparison.Ordinal);
+
     public bool Equals(RouteKey other) =>
         _hash == other._hash
         && string.Equals(Major, other.Major, StringComparison.Ordinal)

@@ -1,0 +1,105 @@
+using Cordial.Bot.Conversations;
+
+namespace Cordial.Bot.Tests.Conversations;
+
+/// <summary>The node cache in front of the database: bounded by the bytes its nodes take, honest about those bytes.</summary>
+public sealed class CachedMessageNodeStoreTests
+{
+    private const int OneNodeArrayBytes = 32; // the array each put is given: header, length, one reference
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static MessageNode Node(ulong id, string text, NodeRole role = NodeRole.Assistant) => new()
+    {
+        Id = id,
+        ChannelId = 10,
+        AuthorId = 1,
+        AuthorName = "user" + (id % 1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Role = role,
+        Text = text,
+        TokenCount = TokenEstimator.Estimate(text),
+        ParentId = id - 1,
+        Model = role == NodeRole.Assistant ? "sim-" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    [Fact]
+    public async Task Nodes_beyond_the_byte_bound_are_dropped_oldest_first_and_read_again_from_the_database()
+    {
+        var database = new InMemoryMessageNodeStore();
+        var store = new CachedMessageNodeStore(database, maxBytes: 100_000);
+        for (var id = 1UL; id <= 300; id++)
+        {
+            await store.PutAsync([Node(id, new string('a', 1_000))], Ct);
+        }
+
+        var perNode = CachedMessageNodeStore.SizeOf(Node(300, new string('a', 1_000)));
+        Assert.InRange(store.CachedBytes, 100_000 - perNode, 100_000);
+        Assert.Equal((int)(100_000 / perNode), store.CachedNodes);
+
+        var reads = database.Gets;
+        Assert.Equal(300UL, (await store.GetAsync(300, Ct))!.Id); // the newest: in memory
+        Assert.Equal(reads, database.Gets);
+
+        var first = await store.GetAsync(1, Ct); // long gone from memory: the database still has it
+        Assert.Equal(reads + 1, database.Gets);
+        Assert.Equal(new string('a', 1_000), first!.Text);
+        Assert.Same(first, await store.GetAsync(1, Ct)); // and it is cached again
+        Assert.Equal(reads + 1, database.Gets);
+        Assert.InRange(store.CachedBytes, 100_000 - perNode, 100_000);
+    }
+
+    [Fact]
+    public void A_node_weighs_its_text_in_utf16_and_its_lists_and_nothing_for_lists_it_does_not_have()
+    {
+        var plain = Node(1, new string('a', 100));
+        var longer = plain with { Text = new string('a', 600) };
+        var withImage = plain with { ImageUrls = ["https://cdn.example/a.png"], Warnings = ["The attachment a.bin was not read."] };
+
+        Assert.Equal(1_000, CachedMessageNodeStore.SizeOf(longer) - CachedMessageNodeStore.SizeOf(plain));
+        Assert.InRange(CachedMessageNodeStore.SizeOf(withImage) - CachedMessageNodeStore.SizeOf(plain), 200, 400);
+        Assert.InRange(CachedMessageNodeStore.SizeOf(plain), 232 + 200, 232 + 300);
+    }
+
+    [Fact]
+    public async Task The_weight_of_cached_nodes_is_within_a_fifth_of_the_memory_they_take()
+    {
+        // What the cache counts must be what the process spends, or its bound means nothing: the bytes this thread
+        // allocates to make 20,000 nodes (answers of a few hundred characters, as a busy bot keeps) and cache them.
+        const int count = 20_000;
+        var store = new CachedMessageNodeStore(new NoDatabase(), maxBytes: 1L << 30);
+        var texts = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            texts[i] = "the quick river carries " + new string('x', 200 + (i % 300)); // not measured: reused below
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < count; i++)
+        {
+            var node = Node((ulong)i + 1, string.Concat(texts[i].AsSpan(0, texts[i].Length - 1), "."), i % 2 == 0 ? NodeRole.User : NodeRole.Assistant);
+            await store.PutAsync([node], Ct);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before - (count * OneNodeArrayBytes);
+
+        Assert.Equal(count, store.CachedNodes);
+        Assert.InRange(store.CachedBytes, allocated * 0.8, allocated * 1.2);
+    }
+
+    /// <summary>A database that has nothing and keeps nothing (nothing allocated by it).</summary>
+    private sealed class NoDatabase : IMessageNodeStore
+    {
+        public ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken) => ValueTask.FromResult<MessageNode?>(null);
+
+        public Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task DeleteAsync(ulong messageId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task SetResetAsync(ulong channelId, ulong userId, ulong messageId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask<ulong> GetResetAsync(ulong channelId, ulong userId, CancellationToken cancellationToken) => ValueTask.FromResult(0UL);
+
+        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.FromResult(0);
+    }
+}
