@@ -23,15 +23,22 @@ public sealed class CachedMessageNodeStore : IMessageNodeStore
     internal const int NodeOverhead = 232;
 
     private readonly IMessageNodeStore _inner;
+    private readonly int _chainLength;
     private readonly LruCache<ulong, MessageNode> _nodes;
     private readonly LruCache<(ulong Channel, ulong User), ulong> _resets = new(ResetCapacity);
 
     /// <param name="inner">The store behind the cache.</param>
     /// <param name="maxBytes">The bytes cached nodes may take (<see cref="SizeOf"/>).</param>
-    public CachedMessageNodeStore(IMessageNodeStore inner, long maxBytes = 4L * 1024 * 1024)
+    /// <param name="chainLength">
+    /// Nodes read at once when a node is not in memory: it and its ancestors, which a conversation walk asks for next
+    /// (<see cref="ConversationOptions.MaxMessages"/>).
+    /// </param>
+    public CachedMessageNodeStore(IMessageNodeStore inner, long maxBytes = 4L * 1024 * 1024, int chainLength = 25)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chainLength, 1);
         _inner = inner;
+        _chainLength = chainLength;
         _nodes = new LruCache<ulong, MessageNode>(maxBytes, SizeOf);
     }
 
@@ -77,13 +84,15 @@ public sealed class CachedMessageNodeStore : IMessageNodeStore
 
     private async ValueTask<MessageNode?> LoadAsync(ulong messageId, CancellationToken cancellationToken)
     {
-        var node = await _inner.GetAsync(messageId, cancellationToken);
-        if (node is not null)
+        // A node not in memory is most often the start of a conversation not walked for a while, and the walk asks for
+        // its parent next, and the parent's parent: one read brings them all (one round trip instead of one per node).
+        var chain = await _inner.GetChainAsync(messageId, _chainLength, cancellationToken);
+        for (var i = chain.Count - 1; i >= 0; i--)
         {
-            _nodes.Set(messageId, node);
+            _nodes.Set(chain[i].Id, chain[i]); // the oldest first, so the node asked for is the most recently used
         }
 
-        return node;
+        return chain.Count > 0 ? chain[0] : null;
     }
 
     public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)

@@ -13,6 +13,28 @@ public interface IMessageNodeStore
     /// <summary>Returns the node, or null when the store has never seen that message.</summary>
     ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Returns the node and its stored ancestors, newest first, at most <paramref name="maxNodes"/>: the chain ends at
+    /// the first parent the store lacks, and is empty when it lacks the node itself. A database reads the chain in one
+    /// round trip; this default reads node by node.
+    /// </summary>
+    async ValueTask<IReadOnlyList<MessageNode>> GetChainAsync(ulong messageId, int maxNodes, CancellationToken cancellationToken)
+    {
+        var chain = new List<MessageNode>();
+        for (ulong? next = messageId; next is { } id && chain.Count < maxNodes;)
+        {
+            if (await GetAsync(id, cancellationToken) is not { } node)
+            {
+                break;
+            }
+
+            chain.Add(node);
+            next = node.ParentId;
+        }
+
+        return chain;
+    }
+
     /// <summary>Inserts or replaces nodes (an edited message replaces its node).</summary>
     Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken);
 

@@ -67,6 +67,54 @@ public sealed partial class WriteBehindMessageNodeStore : IMessageNodeStore, IAs
         return _inner.GetAsync(messageId, cancellationToken);
     }
 
+    public async ValueTask<IReadOnlyList<MessageNode>> GetChainAsync(ulong messageId, int maxNodes, CancellationToken cancellationToken)
+    {
+        var chain = new List<MessageNode>();
+        ulong? next = messageId;
+        lock (_gate)
+        {
+            // The newest messages of a conversation may not be written yet.
+            while (next is { } id && chain.Count < maxNodes && _pending.TryGetValue(id, out var pending))
+            {
+                if (pending.Node is not { } node)
+                {
+                    return chain; // deleted, though not yet in the database
+                }
+
+                chain.Add(node);
+                next = node.ParentId;
+            }
+        }
+
+        if (next is not { } stored || chain.Count == maxNodes)
+        {
+            return chain;
+        }
+
+        var older = await _inner.GetChainAsync(stored, maxNodes - chain.Count, cancellationToken);
+        lock (_gate)
+        {
+            foreach (var node in older)
+            {
+                if (_pending.TryGetValue(node.Id, out var pending))
+                {
+                    // Edited or deleted since it was written: the newer state wins and the chain ends there (the rest
+                    // is read again, node by node, if the walk gets that far).
+                    if (pending.Node is not null)
+                    {
+                        chain.Add(pending.Node);
+                    }
+
+                    break;
+                }
+
+                chain.Add(node);
+            }
+        }
+
+        return chain;
+    }
+
     public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nodes);

@@ -60,6 +60,34 @@ public sealed class SqlMessageNodeStore : IMessageNodeStore
         return await reader.ReadAsync(cancellationToken) ? ReadNode(reader) : null;
     }
 
+    public async ValueTask<IReadOnlyList<MessageNode>> GetChainAsync(ulong messageId, int maxNodes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxNodes, 1);
+
+        // One statement walks the parent links (both dialects have recursive common table expressions). The walk goes on
+        // only through rows that exist, so the rows come back unbroken, newest first; the depth bound also ends a cycle,
+        // which only corrupt data could make.
+        await using var command = _dataSource.CreateCommand($"""
+            WITH RECURSIVE chain (node_id, depth) AS (
+                SELECT @id, 0
+                UNION ALL
+                SELECT message_nodes.parent_id, chain.depth + 1
+                FROM chain JOIN message_nodes ON message_nodes.id = chain.node_id
+                WHERE message_nodes.parent_id IS NOT NULL AND chain.depth + 1 < @max_nodes)
+            SELECT {NodeColumns} FROM chain JOIN message_nodes ON message_nodes.id = chain.node_id ORDER BY chain.depth
+            """);
+        command.AddParameter("id", (long)messageId);
+        command.AddParameter("max_nodes", maxNodes);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var chain = new List<MessageNode>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            chain.Add(ReadNode(reader));
+        }
+
+        return chain;
+    }
+
     public async Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken)
     {
         using var writer = await SqlWriteGate.EnterAsync(_dataSource, _dialect, cancellationToken);

@@ -47,7 +47,7 @@ internal static class BotServiceCollectionExtensions
         services.AddSingleton(sp => new SqlUsageStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
         // Node writes leave the message → model request path: written behind, in batches (disposal writes the rest).
         services.AddSingleton(sp => new WriteBehindMessageNodeStore(sp.GetRequiredService<SqlMessageNodeStore>(), sp.GetRequiredService<ILogger<WriteBehindMessageNodeStore>>()));
-        services.AddSingleton<IMessageNodeStore>(sp => new CachedMessageNodeStore(sp.GetRequiredService<WriteBehindMessageNodeStore>(), settings.Storage.NodeCacheBytes));
+        services.AddSingleton<IMessageNodeStore>(sp => new CachedMessageNodeStore(sp.GetRequiredService<WriteBehindMessageNodeStore>(), settings.Storage.NodeCacheBytes, settings.Conversations.MaxMessages));
         services.AddSingleton<IChannelSettingsStore>(sp => new CachedChannelSettingsStore(sp.GetRequiredService<SqlChannelSettingsStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUsageStore>(sp => sp.GetRequiredService<SqlUsageStore>());
         services.AddSingleton(sp => new SqlSummaryStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));

@@ -26,8 +26,8 @@ public sealed class CachedMessageNodeStoreTests
     [Fact]
     public async Task Nodes_beyond_the_byte_bound_are_dropped_oldest_first_and_read_again_from_the_database()
     {
-        var database = new InMemoryMessageNodeStore();
-        var store = new CachedMessageNodeStore(database, maxBytes: 100_000);
+        var database = new ChainCountingStore();
+        var store = new CachedMessageNodeStore(database, maxBytes: 100_000, chainLength: 1);
         for (var id = 1UL; id <= 300; id++)
         {
             await store.PutAsync([Node(id, new string('a', 1_000))], Ct);
@@ -37,16 +37,41 @@ public sealed class CachedMessageNodeStoreTests
         Assert.InRange(store.CachedBytes, 100_000 - perNode, 100_000);
         Assert.Equal((int)(100_000 / perNode), store.CachedNodes);
 
-        var reads = database.Gets;
         Assert.Equal(300UL, (await store.GetAsync(300, Ct))!.Id); // the newest: in memory
-        Assert.Equal(reads, database.Gets);
+        Assert.Equal(0, database.Chains);
 
         var first = await store.GetAsync(1, Ct); // long gone from memory: the database still has it
-        Assert.Equal(reads + 1, database.Gets);
+        Assert.Equal(1, database.Chains);
         Assert.Equal(new string('a', 1_000), first!.Text);
         Assert.Same(first, await store.GetAsync(1, Ct)); // and it is cached again
-        Assert.Equal(reads + 1, database.Gets);
+        Assert.Equal(1, database.Chains);
         Assert.InRange(store.CachedBytes, 100_000 - perNode, 100_000);
+    }
+
+    [Fact]
+    public async Task A_conversation_not_in_memory_is_read_from_the_database_in_one_go()
+    {
+        var database = new ChainCountingStore();
+        for (var id = 1UL; id <= 40; id++)
+        {
+            database.Nodes[id] = Node(id, $"turn {id}") with { ParentId = id == 1 ? null : id - 1 };
+        }
+
+        var store = new CachedMessageNodeStore(database, chainLength: 25);
+
+        Assert.Equal(40UL, (await store.GetAsync(40, Ct))!.Id);
+        for (var id = 39UL; id >= 16; id--)
+        {
+            Assert.Equal($"turn {id}", (await store.GetAsync(id, Ct))!.Text); // the walk: all from memory now
+        }
+
+        Assert.Equal((1, 0), (database.Chains, database.Gets));
+        Assert.Equal(25, store.CachedNodes);
+
+        Assert.Equal(15UL, (await store.GetAsync(15, Ct))!.Id); // beyond the first read: the next 15
+        Assert.Equal((2, 0), (database.Chains, database.Gets));
+        Assert.Equal(40, store.CachedNodes);
+        Assert.Null(await store.GetAsync(99, Ct));
     }
 
     [Fact]
@@ -101,5 +126,41 @@ public sealed class CachedMessageNodeStoreTests
         public ValueTask<ulong> GetResetAsync(ulong channelId, ulong userId, CancellationToken cancellationToken) => ValueTask.FromResult(0UL);
 
         public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => Task.FromResult(0);
+    }
+
+    /// <summary>Counts chain reads apart from single reads.</summary>
+    private sealed class ChainCountingStore : IMessageNodeStore
+    {
+        private readonly InMemoryMessageNodeStore _inner = new();
+
+        public System.Collections.Concurrent.ConcurrentDictionary<ulong, MessageNode> Nodes => _inner.Nodes;
+
+        public int Chains { get; private set; }
+
+        public int Gets => _inner.Gets;
+
+        public ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken) => _inner.GetAsync(messageId, cancellationToken);
+
+        public ValueTask<IReadOnlyList<MessageNode>> GetChainAsync(ulong messageId, int maxNodes, CancellationToken cancellationToken)
+        {
+            Chains++;
+            var chain = new List<MessageNode>();
+            for (ulong? next = messageId; next is { } id && chain.Count < maxNodes && Nodes.TryGetValue(id, out var node); next = node.ParentId)
+            {
+                chain.Add(node);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<MessageNode>>(chain);
+        }
+
+        public Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken) => _inner.PutAsync(nodes, cancellationToken);
+
+        public Task DeleteAsync(ulong messageId, CancellationToken cancellationToken) => _inner.DeleteAsync(messageId, cancellationToken);
+
+        public Task SetResetAsync(ulong channelId, ulong userId, ulong messageId, CancellationToken cancellationToken) => _inner.SetResetAsync(channelId, userId, messageId, cancellationToken);
+
+        public ValueTask<ulong> GetResetAsync(ulong channelId, ulong userId, CancellationToken cancellationToken) => _inner.GetResetAsync(channelId, userId, cancellationToken);
+
+        public Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) => _inner.DeleteOlderThanAsync(cutoff, cancellationToken);
     }
 }

@@ -81,6 +81,31 @@ public sealed class WriteBehindMessageNodeStoreTests
     }
 
     [Fact]
+    public async Task A_chain_starts_with_the_nodes_not_yet_written_and_their_newer_state_wins()
+    {
+        var inner = new GatedStore(); // stays closed: every put below waits to be written
+        for (var id = 1UL; id <= 5; id++)
+        {
+            inner.Nodes[id] = Node(id) with { ParentId = id == 1 ? null : id - 1 };
+        }
+
+        await using var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance);
+        await store.PutAsync([Node(6) with { ParentId = 5 }, Node(7) with { ParentId = 6 }], Ct);
+
+        Assert.Equal([7UL, 6, 5, 4, 3, 2, 1], (await store.GetChainAsync(7, 25, Ct)).Select(n => n.Id));
+        Assert.Equal([7UL, 6, 5], (await store.GetChainAsync(7, 3, Ct)).Select(n => n.Id));
+
+        await store.PutAsync([Node(3, "edited") with { ParentId = 2 }], Ct); // an edit of a stored message, not yet written
+        var chain = await store.GetChainAsync(7, 25, Ct);
+        Assert.Equal([7UL, 6, 5, 4, 3], chain.Select(n => n.Id));
+        Assert.Equal("edited", chain[^1].Text);
+
+        await store.DeleteAsync(6, Ct);
+        Assert.Equal([7UL], (await store.GetChainAsync(7, 25, Ct)).Select(n => n.Id));
+        inner.Open();
+    }
+
+    [Fact]
     public async Task A_failed_write_is_dropped_without_stopping_later_ones()
     {
         var inner = new GatedStore();

@@ -75,6 +75,27 @@ public abstract partial class SqlStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chain_reads_back_newest_first_in_one_statement_up_to_a_missing_parent_or_the_limit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // 1 ← 2 ← … ← 30, and 41 ← 42 whose parent 40 was never stored; 50 and 51 are each other's parent (corrupt data).
+        await Store.PutAsync([.. Enumerable.Range(1, 30).Select(i => Node((ulong)i, i == 1 ? null : (ulong)i - 1, i % 2 == 0 ? NodeRole.Assistant : NodeRole.User, $"turn {i}"))], ct);
+        await Store.PutAsync([Node(41, 40), Node(42, 41), Node(50, 51), Node(51, 50)], ct);
+
+        var whole = await Store.GetChainAsync(30, 100, ct);
+        Assert.Equal(Enumerable.Range(1, 30).Reverse().Select(i => (ulong)i), whole.Select(n => n.Id));
+        var (expected, read) = (Node(18, 17, NodeRole.Assistant, "turn 18"), whole[12]); // with images and a warning
+        Assert.Equal(expected with { ImageUrls = [], Warnings = [] }, read with { ImageUrls = [], Warnings = [] });
+        Assert.Equal(expected.ImageUrls, read.ImageUrls);
+        Assert.Equal(expected.Warnings, read.Warnings);
+
+        Assert.Equal([30UL, 29, 28, 27, 26], (await Store.GetChainAsync(30, 5, ct)).Select(n => n.Id));
+        Assert.Equal([42UL, 41], (await Store.GetChainAsync(42, 25, ct)).Select(n => n.Id));
+        Assert.Equal([50UL, 51, 50, 51], (await Store.GetChainAsync(50, 4, ct)).Select(n => n.Id));
+        Assert.Empty(await Store.GetChainAsync(999, 25, ct));
+    }
+
+    [Fact]
     public async Task Snowflakes_near_the_top_of_the_range_survive()
     {
         var ct = TestContext.Current.CancellationToken;
