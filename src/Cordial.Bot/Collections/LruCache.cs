@@ -75,15 +75,28 @@ public sealed class LruCache<TKey, TValue>
         return false;
     }
 
-    public void Set(TKey key, TValue value)
+    public void Set(TKey key, TValue value) => Set(key, value, replace: true);
+
+    /// <summary>
+    /// Adds the value only when the key is absent, so a value read from slower storage never replaces a newer one set
+    /// meanwhile. Returns whether it was added.
+    /// </summary>
+    public bool TryAdd(TKey key, TValue value) => Set(key, value, replace: false);
+
+    private bool Set(TKey key, TValue value, bool replace)
     {
         var weight = _weigh?.Invoke(value) ?? 1;
         lock (_gate)
         {
+            if (!replace && _map.ContainsKey(key))
+            {
+                return false;
+            }
+
             if (weight > MaxWeight)
             {
                 RemoveLocked(key); // kept nowhere: it would push out everything else and still not fit
-                return;
+                return false;
             }
 
             if (_map.TryGetValue(key, out var node))
@@ -106,6 +119,8 @@ public sealed class LruCache<TKey, TValue>
                 _map.Remove(last.Value.Key);
                 _weight -= last.Value.Weight;
             }
+
+            return true;
         }
     }
 

@@ -86,10 +86,11 @@ public sealed class CachedMessageNodeStore : IMessageNodeStore
     {
         // A node not in memory is most often the start of a conversation not walked for a while, and the walk asks for
         // its parent next, and the parent's parent: one read brings them all (one round trip instead of one per node).
+        // Added only where absent: a node put (edited) while the read was under way is newer than what it returned.
         var chain = await _inner.GetChainAsync(messageId, _chainLength, cancellationToken);
         for (var i = chain.Count - 1; i >= 0; i--)
         {
-            _nodes.Set(chain[i].Id, chain[i]); // the oldest first, so the node asked for is the most recently used
+            _nodes.TryAdd(chain[i].Id, chain[i]); // the oldest first, so the node asked for is the most recently used
         }
 
         return chain.Count > 0 ? chain[0] : null;

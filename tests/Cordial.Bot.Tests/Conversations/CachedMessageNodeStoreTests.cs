@@ -75,6 +75,25 @@ public sealed class CachedMessageNodeStoreTests
     }
 
     [Fact]
+    public async Task A_message_edited_while_its_conversation_is_read_keeps_its_new_text()
+    {
+        var database = new ChainCountingStore { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        for (var id = 1UL; id <= 3; id++)
+        {
+            database.Nodes[id] = Node(id, "old") with { ParentId = id == 1 ? null : id - 1 };
+        }
+
+        var store = new CachedMessageNodeStore(database);
+        var reading = store.GetAsync(3, Ct).AsTask(); // a miss: the chain read has taken the old nodes and waits
+        await store.PutAsync([Node(2, "edited") with { ParentId = 1 }], Ct);
+        database.Gate.SetResult();
+
+        Assert.Equal("old", (await reading)!.Text);
+        Assert.Equal("edited", (await store.GetAsync(2, Ct))!.Text);
+        Assert.Equal(1, database.Chains);
+    }
+
+    [Fact]
     public void A_node_weighs_its_text_in_utf16_and_its_lists_and_nothing_for_lists_it_does_not_have()
     {
         var plain = Node(1, new string('a', 100));
@@ -141,7 +160,10 @@ public sealed class CachedMessageNodeStoreTests
 
         public ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken) => _inner.GetAsync(messageId, cancellationToken);
 
-        public ValueTask<IReadOnlyList<MessageNode>> GetChainAsync(ulong messageId, int maxNodes, CancellationToken cancellationToken)
+        /// <summary>When set, a chain read takes its nodes at once and returns them only when this completes.</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        public async ValueTask<IReadOnlyList<MessageNode>> GetChainAsync(ulong messageId, int maxNodes, CancellationToken cancellationToken)
         {
             Chains++;
             var chain = new List<MessageNode>();
@@ -150,7 +172,12 @@ public sealed class CachedMessageNodeStoreTests
                 chain.Add(node);
             }
 
-            return ValueTask.FromResult<IReadOnlyList<MessageNode>>(chain);
+            if (Gate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return chain;
         }
 
         public Task PutAsync(IReadOnlyList<MessageNode> nodes, CancellationToken cancellationToken) => _inner.PutAsync(nodes, cancellationToken);

@@ -89,6 +89,21 @@ public sealed class LruCacheTests
     }
 
     [Fact]
+    public void Try_add_never_replaces_a_value_already_there()
+    {
+        var cache = new LruCache<int, string>(10, s => s.Length);
+        cache.Set(1, "new");
+
+        Assert.False(cache.TryAdd(1, "stale"));
+        Assert.True(cache.TryAdd(2, "bb"));
+
+        Assert.True(cache.TryGet(1, out var one));
+        Assert.Equal("new", one);
+        Assert.Equal(5, cache.Weight);
+        Assert.False(cache.TryAdd(3, new string('c', 11))); // too heavy for the whole bound
+    }
+
+    [Fact]
     public void Concurrent_use_of_a_weighed_cache_never_exceeds_its_bound()
     {
         var cache = new LruCache<int, string>(1_000, s => s.Length);
