@@ -14,11 +14,8 @@ public sealed class SandboxHostPageTests
     [Fact]
     public async Task Hello_streams_the_simulated_models_answer_and_help_answers_only_you()
     {
-        var options = new SandboxHostOptions
-        {
-            Port = 0,
-            DataDirectory = Path.Combine(Path.GetTempPath(), "cordial-sandbox-page-" + Guid.NewGuid().ToString("N")),
-        };
+        using var data = new TempDirectory("cordial-sandbox-page-"); // deleted after the sandbox below is disposed
+        var options = new SandboxHostOptions { Port = 0, DataDirectory = data.Path };
         await using var sandbox = await SandboxHost.StartAsync(options, Token);
         using var browser = HeadlessChromium.Start();
         var page = new SandboxPageDriver(browser);

@@ -20,6 +20,7 @@ public sealed partial class LoadTestVerbTests
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        start.Environment["TMPDIR"] = workingDirectory; // its own work directory too, which a killed run cannot delete
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cordial.dll"));
         foreach (var arg in args)
         {
