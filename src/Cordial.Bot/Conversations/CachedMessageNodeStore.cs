@@ -17,10 +17,10 @@ public sealed class CachedMessageNodeStore : IMessageNodeStore
     public const int ResetCapacity = 4_096;
 
     /// <summary>
-    /// Bytes a cached node costs besides its strings: the node (136 bytes), the cache's list node (56) and its share of
-    /// the cache's hash table (about 40), as measured in a heap dump of the bot.
+    /// Bytes a cached node costs besides its strings and lists: the node (136 bytes) and its cache entry
+    /// (<see cref="MemorySize.LruEntry"/>), as measured in a heap dump of the bot.
     /// </summary>
-    internal const int NodeOverhead = 232;
+    internal const int NodeOverhead = 136 + MemorySize.LruEntry;
 
     private readonly IMessageNodeStore _inner;
     private readonly int _chainLength;
@@ -52,27 +52,8 @@ public sealed class CachedMessageNodeStore : IMessageNodeStore
     public static long SizeOf(MessageNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return NodeOverhead + StringBytes(node.Text) + StringBytes(node.AuthorName) + StringBytes(node.Model)
-               + ListBytes(node.ImageUrls) + ListBytes(node.Warnings);
-    }
-
-    private static long StringBytes(string? text) =>
-        string.IsNullOrEmpty(text) ? 0 : (22 + (2L * text.Length) + 7) & ~7L; // header, length, UTF-16, terminator; 8-aligned
-
-    private static long ListBytes(IReadOnlyList<string> items)
-    {
-        if (items.Count == 0)
-        {
-            return 0; // the shared empty array
-        }
-
-        var bytes = 56L + (8L * items.Count); // a list or an array and its references
-        foreach (var item in items)
-        {
-            bytes += StringBytes(item);
-        }
-
-        return bytes;
+        return NodeOverhead + MemorySize.Of(node.Text) + MemorySize.Of(node.AuthorName) + MemorySize.Of(node.Model)
+               + MemorySize.Of(node.ImageUrls) + MemorySize.Of(node.Warnings);
     }
 
     public ValueTask<MessageNode?> GetAsync(ulong messageId, CancellationToken cancellationToken)

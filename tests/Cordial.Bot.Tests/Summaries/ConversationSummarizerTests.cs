@@ -1,3 +1,4 @@
+using Cordial.Bot.Collections;
 using Cordial.Bot.Conversations;
 using Cordial.Bot.Responding;
 using Cordial.Bot.Summaries;
@@ -176,7 +177,7 @@ public sealed class ConversationSummarizerTests
     [Fact]
     public async Task The_cache_remembers_summaries_and_misses()
     {
-        var cached = new CachedSummaryStore(_summaries, capacity: 10);
+        var cached = new CachedSummaryStore(_summaries, maxBytes: 10_000);
         Assert.Null(await cached.GetAsync(1, Ct));
         Assert.Null(await cached.GetAsync(1, Ct));
         Assert.Equal(1, _summaries.Gets);
@@ -187,6 +188,31 @@ public sealed class ConversationSummarizerTests
         Assert.Equal(summary, await cached.GetAsync(1, Ct));
         Assert.Equal(summary, _summaries.Summaries[1]);
         Assert.Equal(1, _summaries.Gets);
+    }
+
+    [Fact]
+    public async Task The_cache_is_bounded_by_the_bytes_of_its_summaries_and_misses()
+    {
+        var cached = new CachedSummaryStore(_summaries, maxBytes: 64 * 1024);
+        var text = new string('s', 1_600); // a summary of about 400 tokens
+        for (var tail = 1UL; tail <= 100; tail++)
+        {
+            await cached.PutAsync(new ConversationSummary(tail, text, 400, "m", T0), Ct);
+        }
+
+        var perSummary = CachedSummaryStore.SizeOf(new ConversationSummary(1, text, 400, "m", T0));
+        Assert.InRange(perSummary, 3_300, 3_500);
+        Assert.Equal((int)(64 * 1024 / perSummary), cached.CachedEntries);
+        Assert.Equal(100UL, (await cached.GetAsync(100, Ct))!.TailId); // the newest stayed
+
+        for (var tail = 1_000UL; tail < 1_700; tail++)
+        {
+            Assert.Null(await cached.GetAsync(tail, Ct)); // misses weigh only their entry
+        }
+
+        Assert.InRange(cached.CachedBytes, 64 * 1024 - perSummary, 64 * 1024);
+        Assert.Equal((long)MemorySize.LruEntry, CachedSummaryStore.SizeOf(null));
+        Assert.True(cached.CachedEntries > 600, $"{cached.CachedEntries} entries");
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Gated(Task gate, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
