@@ -81,7 +81,7 @@ internal sealed class CordialSettings
         problems.AddRange(settings.Storage.Validate());
         if (configuration["Storage:NodeCacheSize"] is not null)
         {
-            problems.Add("Storage:NodeCacheSize is no longer read: the node cache is bounded by bytes, Storage:NodeCacheBytes (default 4194304, 4 MiB).");
+            problems.Add($"Storage:NodeCacheSize is no longer read: the node cache is bounded by bytes, Storage:NodeCacheBytes (default {StorageOptions.DefaultNodeCacheBytes}, {StorageOptions.DefaultNodeCacheBytes >> 20} MiB).");
         }
         problems.AddRange(settings.Housekeeping.Validate());
         return new CordialSettings
