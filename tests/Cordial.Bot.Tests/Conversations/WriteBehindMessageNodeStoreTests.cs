@@ -122,6 +122,36 @@ public sealed class WriteBehindMessageNodeStoreTests
     }
 
     [Fact]
+    public async Task While_writes_keep_coming_a_put_waits_for_the_gather_interval_instead_of_waking_the_writer()
+    {
+        var inner = new GatedStore();
+        inner.Open();
+        var time = new ManualTimeProvider();
+        await using var store = new WriteBehindMessageNodeStore(inner, NullLogger<WriteBehindMessageNodeStore>.Instance, time);
+
+        await store.PutAsync([Node(1)], Ct); // an idle writer wakes for the first put
+        await Eventually.UntilAsync(() => inner.NodesWritten == 1 && time.ActiveTimers == 1, "the first write, then the gather wait");
+
+        await store.PutAsync([Node(2)], Ct);
+        await store.PutAsync([Node(3)], Ct);
+        await Task.Delay(200, Ct); // real time: the writer must not have been woken by these puts
+        Assert.Equal(1, inner.NodesWritten);
+        Assert.Equal(2, store.PendingCount);
+
+        time.Advance(WriteBehindMessageNodeStore.GatherInterval);
+        await Eventually.UntilAsync(() => store.PendingCount == 0, "the gathered puts to be written");
+        Assert.Equal(2, inner.PutCalls); // both in one batch
+        Assert.Equal(3, inner.NodesWritten);
+
+        // Quiet for an interval: the writer waits on the queue again, and the next put is written without the clock.
+        await Eventually.UntilAsync(() => time.ActiveTimers == 1, "the gather wait after the batch");
+        time.Advance(WriteBehindMessageNodeStore.GatherInterval);
+        await Eventually.UntilAsync(() => time.ActiveTimers == 0, "the writer to wait on the queue");
+        await store.PutAsync([Node(4)], Ct);
+        await Eventually.UntilAsync(() => inner.NodesWritten == 4, "the put after a quiet interval");
+    }
+
+    [Fact]
     public async Task Disposing_writes_everything_still_queued()
     {
         var inner = new GatedStore();
