@@ -178,13 +178,18 @@ public sealed class ReplyStreamer
         _wake = wake;
         using var typingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var readStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // The model request first: reading runs on this thread up to its first wait, so the request is on its way before
+        // the typing indicator's REST call and the delivery loop start (each also runs here up to its first wait); they
+        // serve an answer the model takes far longer to begin.
+        var reading = ReadAsync(updates, readStop.Token);
         var typing = RunTypingAsync(typingStop.Token);
         var delivery = DeliverAsync(typingStop, readStop, partCreated, cancellationToken);
         var outOfTime = false;
         var readTimer = readTimeLimit is { } limit ? _time.CreateTimer(_ => StopReading(), null, limit, Timeout.InfiniteTimeSpan) : null;
         try
         {
-            await ReadAsync(updates, readStop.Token);
+            await reading;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -82,6 +82,27 @@ public sealed class ReplyStreamerTests
     }
 
     [Fact]
+    public async Task The_model_is_asked_before_the_typing_indicator_starts()
+    {
+        // The request is the message's critical path: the typing call (a REST request that may wait for its rate limit)
+        // and the delivery loop start only once the request is on its way.
+        int? typingWhenAsked = null;
+        async IAsyncEnumerable<ChatResponseUpdate> Model()
+        {
+            typingWhenAsked = _surface.TypingCount;
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "Hi");
+        }
+
+        var result = await Create().RunAsync(Model(), Token);
+
+        Assert.Equal(0, typingWhenAsked);
+        Assert.True(_surface.TypingCount >= 1);
+        Assert.Equal(ReplyOutcome.Completed, result.Outcome);
+        Assert.Equal(["Hi"], _surface.CurrentTexts);
+    }
+
+    [Fact]
     public async Task While_an_edit_is_held_the_whole_stream_is_read_and_then_only_the_latest_text_is_sent()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
