@@ -68,8 +68,11 @@ public sealed partial class ResponseCachingChatClient : DelegatingChatClient
         _compressionThreshold = options.CompressionThreshold;
         _bypassGuilds = [.. options.BypassGuildIds];
         var patterns = options.TimeSensitivePatterns ?? [.. CacheOptions.DefaultTimeSensitivePatterns];
+
+        // Compiled: the check runs on every request before the model is asked; the interpreter took ~10 µs there under
+        // load (its code and tables cold), compiled code a fraction of that (docs/PERFORMANCE.md, twelfth session).
         _timeSensitive = options.BypassTimeSensitive && patterns.Length > 0
-            ? new Regex(string.Join('|', patterns.Select(p => "(?:" + p + ")")), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout)
+            ? new Regex(string.Join('|', patterns.Select(p => "(?:" + p + ")")), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout)
             : null;
         Cache = cache ?? new ResponseCache(options.MaxBytes, options.TimeToLive, timeProvider);
         _logger = (ILogger?)logger ?? NullLogger.Instance;

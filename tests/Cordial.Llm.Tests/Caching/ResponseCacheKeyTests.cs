@@ -38,6 +38,21 @@ public sealed class ResponseCacheKeyTests
     }
 
     [Fact]
+    public async Task Keys_computed_on_many_threads_at_once_are_the_keys_computed_alone()
+    {
+        // Each thread reuses one hash context: keys made side by side must never mix.
+        var conversations = Enumerable.Range(0, 64).Select(i => Conversation(first: $"question {i}")).ToArray();
+        var alone = conversations.Select(c => Key(c, Options())).ToArray();
+        Assert.Equal(64, alone.Distinct().Count());
+
+        await Parallel.ForAsync(0, 20_000, TestContext.Current.CancellationToken, (i, _) =>
+        {
+            Assert.Equal(alone[i % 64], Key(conversations[i % 64], Options()));
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    [Fact]
     public void A_changed_earlier_message_changes_the_key()
     {
         Assert.NotEqual(Key(Conversation(), Options()), Key(Conversation(first: "first question!"), Options()));
