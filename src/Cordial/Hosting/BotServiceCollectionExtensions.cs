@@ -48,7 +48,7 @@ internal static class BotServiceCollectionExtensions
         // Node writes leave the message → model request path: written behind, in batches (disposal writes the rest).
         services.AddSingleton(sp => new WriteBehindMessageNodeStore(sp.GetRequiredService<SqlMessageNodeStore>(), sp.GetRequiredService<ILogger<WriteBehindMessageNodeStore>>()));
         services.AddSingleton<IMessageNodeStore>(sp => new CachedMessageNodeStore(sp.GetRequiredService<WriteBehindMessageNodeStore>(), settings.Storage.NodeCacheBytes, settings.Conversations.MaxMessages));
-        services.AddSingleton<IChannelSettingsStore>(sp => new CachedChannelSettingsStore(sp.GetRequiredService<SqlChannelSettingsStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChannelSettingsStore>(sp => new CachedChannelSettingsStore(sp.GetRequiredService<SqlChannelSettingsStore>(), sp.GetRequiredService<TimeProvider>(), logger: sp.GetRequiredService<ILogger<CachedChannelSettingsStore>>()));
         services.AddSingleton<IUsageStore>(sp => sp.GetRequiredService<SqlUsageStore>());
         services.AddSingleton(sp => new SqlSummaryStore(sp.GetRequiredService<StorageHandle>().DataSource, sp.GetRequiredService<StorageHandle>().Dialect));
         services.AddSingleton<ISummaryStore>(sp => new CachedSummaryStore(sp.GetRequiredService<SqlSummaryStore>()));
