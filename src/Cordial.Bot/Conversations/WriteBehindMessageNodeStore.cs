@@ -9,17 +9,17 @@ namespace Cordial.Bot.Conversations;
 /// store in order (consecutive puts as one batch, so one transaction). Reads see writes not yet made.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Thread-safe. At most <see cref="QueueCapacity"/> operations wait; beyond that a writer waits for room (memory stays
+/// bounded when the database is slow). A write that fails is logged and dropped: the node stays in the cache in front,
+/// and Discord remains the source of any message the store lacks (an unknown parent is read from it once).
+/// </para>
+/// <para>
 /// While writes keep coming the loop looks for them every <see cref="GatherInterval"/> instead of waiting on the queue:
 /// a put then never wakes a thread. On two cores the woken writer often took the putting thread's core (Linux runs a
 /// freshly woken thread first), and the message waited for a database transaction before its model request: in the
 /// 1,000-user load test one put in twenty took 0.3 ms instead of 10 µs (docs/PERFORMANCE.md, twelfth session). After
 /// a quiet interval the loop waits on the queue again, so an idle bot does not poll.
-/// </remarks>
-/// <remarks>
-/// <para>
-/// Thread-safe. At most <see cref="QueueCapacity"/> operations wait; beyond that a writer waits for room (memory stays
-/// bounded when the database is slow). A write that fails is logged and dropped: the node stays in the cache in front,
-/// and Discord remains the source of any message the store lacks (an unknown parent is read from it once).
 /// </para>
 /// <para>Disposing writes everything still queued; a killed process loses at most the writes of the last moments.</para>
 /// </remarks>
